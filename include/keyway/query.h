@@ -18,7 +18,7 @@
 #include "keyway/model.h"
 #include "keyway/personal.h"
 
-#define KW_CURSOR_MAX 256
+#define KW_CURSOR_MAX 512
 
 /* Relations through which a user reaches a resource. */
 enum {
