@@ -46,7 +46,10 @@ void kw__cond_pack(kw__cond *dst, const kw_cond *src) {
     uint32_t f = src->flags;
     *dst = (kw__cond){0};
     dst->flags = (uint8_t)f;
-    if (f & KW_COND_WINDOW) { dst->from = src->from; dst->until = src->until; }
+    if (f & KW_COND_WINDOW) {
+        dst->from_min = (uint32_t)(src->from / KW_US_PER_MIN);
+        dst->until_min = (uint32_t)(src->until / KW_US_PER_MIN);
+    }
     if (f & KW_COND_COUNT) dst->max_total = src->max_total;
     if (f & KW_COND_PER_DAY) dst->max_per_day = src->max_per_day;
     if (f & KW_COND_WEEKDAYS) dst->weekdays = src->weekdays;
@@ -57,8 +60,8 @@ void kw__cond_pack(kw__cond *dst, const kw_cond *src) {
 void kw__cond_unpack(kw_cond *dst, const kw__cond *src) {
     *dst = (kw_cond){0};
     dst->flags = src->flags;
-    dst->from = src->from;
-    dst->until = src->until;
+    dst->from = (kw_time)src->from_min * KW_US_PER_MIN;
+    dst->until = (kw_time)src->until_min * KW_US_PER_MIN;
     dst->max_total = src->max_total;
     dst->max_per_day = src->max_per_day;
     dst->weekdays = src->weekdays;
@@ -75,8 +78,8 @@ kw_date kw__local_day(const kw_tz *tz, kw_time now) {
 
 kw_reason kw__cond_time(const kw__cond *c, const kw_tz *tz, kw_time now) {
     if (c->flags & KW_COND_WINDOW) {
-        if (now < c->from) return KW_R_NOT_YET_VALID;
-        if (now >= c->until) return KW_R_OUTSIDE_WINDOW;
+        if (now < (kw_time)c->from_min * KW_US_PER_MIN) return KW_R_NOT_YET_VALID;
+        if (now >= (kw_time)c->until_min * KW_US_PER_MIN) return KW_R_OUTSIDE_WINDOW;
     }
     if (!(c->flags & KW_COND_RECURRING)) return KW_R_ALLOWED_GRANT;
 
@@ -106,7 +109,7 @@ kw_reason kw__cond_time(const kw__cond *c, const kw_tz *tz, kw_time now) {
 }
 
 kw_time kw__cond_end(const kw__cond *c, const kw_tz *tz) {
-    if (c->flags & KW_COND_WINDOW) return c->until;
+    if (c->flags & KW_COND_WINDOW) return (kw_time)c->until_min * KW_US_PER_MIN;
     if (c->flags & KW_COND_DATES) {
         int64_t utc;
         if (kw_tz_from_local(tz, ((int64_t)c->date_until + 1) * 86400, &utc) != KW_OK)

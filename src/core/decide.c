@@ -110,8 +110,8 @@ static void evaluate(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw
     }
     const kw__user *us = &t->users[u];
     if (res->node != KW__NONE) {
-        for (uint32_t i = 0; i < us->nadmins; i++) {
-            const kw__admin *ad = &t->admins[us->admins[i]];
+        for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) {
+            const kw__admin *ad = &t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]];
             uint32_t need = ad->node == res->node ? KW_POW_OPEN_OWN : KW_POW_OPEN_LOWER;
             if (!(ad->powers & need) || !kw__node_is_ancestor(t, ad->node, res->node)) continue;
             kw_reason why = ad->has_cond ? cond_reason(&ad->c, tz, now) : KW_R_ALLOWED_GRANT;
@@ -130,8 +130,8 @@ static void evaluate(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw
         }
         const kw__type *ty = &t->types[res->type];
         const kw__node *y = &t->nodes[res->node];
-        for (uint32_t i = 0; i < us->nbindings; i++) {
-            const kw__member *b = &t->members[us->bindings[i]];
+        for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) {
+            const kw__member *b = &t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]];
             const kw__node *x = &t->nodes[b->node];
             if (x->org != y->org) continue;
             if (b->node != res->node) {

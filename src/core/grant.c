@@ -163,12 +163,12 @@ void kw__res_clear_personal(kw_engine *eng, kw__tenant *t, uint32_t r) {
     void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
     for (uint32_t i = 0; i < res->nsharers; i++) {
         kw__user *u = &t->users[res->sharers[i].user];
-        kw__vec_remove_u32(u->shared, &u->nshared, r);
+        kw__ul_remove(u, KW__UL_SHARED, r);
     }
     res->nsharers = 0;
     if (res->owner != KW__NONE) {
         kw__user *u = &t->users[res->owner];
-        kw__vec_remove_u32(u->owned, &u->nowned, r);
+        kw__ul_remove(u, KW__UL_OWNED, r);
         res->owner = KW__NONE;
     }
 }

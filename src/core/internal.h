@@ -80,9 +80,10 @@ void kw__idx_free(kw_engine *eng, kw__idx *t);
 
 /* ------------------------------------------------------------ conditions */
 
-/* Compact stored condition (40 bytes). */
+/* Compact stored condition (32 bytes): minute precision lets a window
+ * bound fit 32 bits up to year 10141. */
 typedef struct kw__cond {
-    kw_time  from, until;
+    uint32_t from_min, until_min;    /* window, minutes since the epoch */
     uint32_t max_total, max_per_day;
     kw_date  date_from, date_until;
     uint16_t day_from, day_until;
@@ -163,16 +164,26 @@ typedef struct kw__res {
     bool       live;
 } kw__res;
 
+/* The lists a user record may carry. Most users only hold grants, so the
+ * lists live in one block allocated on first use (kw__ul_push). */
+enum { KW__UL_BINDINGS, KW__UL_ADMINS, KW__UL_ASSIGNED, KW__UL_OWNED, KW__UL_SHARED, KW__UL_COUNT };
+
+typedef struct kw__u32vec { uint32_t *v; uint32_t n, cap; } kw__u32vec;
+
 typedef struct kw__user {
-    char     *id;
-    bool      created;               /* explicitly created (enterprise) */
-    uint32_t  grant_head;            /* user's grant list */
-    uint32_t *bindings; uint32_t nbindings, capbindings;   /* binding indices */
-    uint32_t *admins;   uint32_t nadmins, capadmins;       /* admin indices */
-    uint32_t *assigned; uint32_t nassigned, capassigned;   /* resource indices */
-    uint32_t *owned;    uint32_t nowned, capowned;         /* owned resources */
-    uint32_t *shared;   uint32_t nshared, capshared;       /* sharer of */
+    char       *id;
+    kw__u32vec *lists;               /* KW__UL_COUNT lists, or NULL */
+    uint32_t    grant_head;          /* user's grant list */
+    bool        created;             /* explicitly created (enterprise) */
 } kw__user;
+
+/* Read a user's list (an empty list when it has none). */
+static inline const kw__u32vec *kw__ul(const kw__user *u, unsigned which) {
+    static const kw__u32vec empty = { NULL, 0, 0 };
+    return u->lists ? &u->lists[which] : &empty;
+}
+kw_err kw__ul_push(kw_engine *eng, kw__user *u, unsigned which, uint32_t x);
+void   kw__ul_remove(kw__user *u, unsigned which, uint32_t x);
 
 typedef struct kw__member {           /* a binding of a user at a node */
     uint32_t user, node;

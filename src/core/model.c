@@ -23,6 +23,19 @@ void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x) {
         if (v[i] == x) { v[i] = v[--*n]; return; }
 }
 
+kw_err kw__ul_push(kw_engine *eng, kw__user *u, unsigned which, uint32_t x) {
+    if (!u->lists) {
+        u->lists = kw__alloc(eng, KW__UL_COUNT * sizeof *u->lists);
+        if (!u->lists) return KW_NOMEM;
+    }
+    kw__u32vec *l = &u->lists[which];
+    return kw__vec_push_u32(eng, &l->v, &l->n, &l->cap, x);
+}
+
+void kw__ul_remove(kw__user *u, unsigned which, uint32_t x) {
+    if (u->lists) kw__vec_remove_u32(u->lists[which].v, &u->lists[which].n, x);
+}
+
 kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x) {
     kw_err e = kw__grow(eng, (void **)v, cap, *n + 1u, sizeof **v);
     if (e) return e;
@@ -248,7 +261,7 @@ void kw__res_kill(kw_engine *eng, kw__tenant *t, uint32_t r) {
     kw__res_clear_personal(eng, t, r);
     for (uint32_t i = 0; i < res->nassigns; i++) {
         kw__user *u = &t->users[res->assigns[i].user];
-        kw__vec_remove_u32(u->assigned, &u->nassigned, r);
+        kw__ul_remove(u, KW__UL_ASSIGNED, r);
     }
     kw__free(eng, res->assigns);
     res->assigns = NULL;
@@ -332,8 +345,8 @@ out:
 static bool may_create_users(const kw__tenant *t, uint32_t a, kw_time now) {
     if (a == KW__NONE) return false;
     const kw__user *u = &t->users[a];
-    for (uint32_t i = 0; i < u->nadmins; i++) {
-        const kw__admin *ad = &t->admins[u->admins[i]];
+    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
+        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
         if (ad->powers & (KW_POW_OWN_USERS | KW_POW_LOWER_USERS) &&
             kw__org_may(t, a, ad->node, KW_ACT_USERS, now) == KW_OK)
             return true;
@@ -406,11 +419,8 @@ void kw__tenant_free(kw_engine *eng, kw__tenant *t) {
     for (uint32_t i = 0; i < t->nusers; i++) {
         kw__user *u = &t->users[i];
         kw__free(eng, u->id);
-        kw__free(eng, u->bindings);
-        kw__free(eng, u->admins);
-        kw__free(eng, u->assigned);
-        kw__free(eng, u->owned);
-        kw__free(eng, u->shared);
+        for (unsigned l = 0; u->lists && l < KW__UL_COUNT; l++) kw__free(eng, u->lists[l].v);
+        kw__free(eng, u->lists);
     }
     kw__free(eng, t->users);
     kw__idx_free(eng, &t->users_idx);

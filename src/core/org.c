@@ -53,8 +53,8 @@ static uint32_t subtree_next(const kw__tenant *t, uint32_t root, uint32_t n) {
 static bool admin_holds(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t own,
                         uint32_t lower, kw_time now) {
     const kw__user *u = &t->users[a];
-    for (uint32_t i = 0; i < u->nadmins; i++) {
-        const kw__admin *ad = &t->admins[u->admins[i]];
+    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
+        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
         uint32_t need = ad->node == node ? own : lower;
         if (!(ad->powers & need)) continue;
         if (t->nodes[ad->node].org != t->nodes[node].org) continue;
@@ -172,7 +172,7 @@ static void node_detach(kw__tenant *t, uint32_t n) {
 static void member_kill(kw__tenant *t, uint32_t m) {
     kw__member *b = &t->members[m];
     kw__user *u = &t->users[b->user];
-    kw__vec_remove_u32(u->bindings, &u->nbindings, m);
+    kw__ul_remove(u, KW__UL_BINDINGS, m);
     kw__node *nd = &t->nodes[b->node];
     kw__vec_remove_u32(nd->members, &nd->nmembers, m);
     b->live = false;
@@ -181,7 +181,7 @@ static void member_kill(kw__tenant *t, uint32_t m) {
 static void admin_kill(kw__tenant *t, uint32_t a) {
     kw__admin *ad = &t->admins[a];
     kw__user *u = &t->users[ad->user];
-    kw__vec_remove_u32(u->admins, &u->nadmins, a);
+    kw__ul_remove(u, KW__UL_ADMINS, a);
     kw__node *nd = &t->nodes[ad->node];
     kw__vec_remove_u32(nd->admins, &nd->nadmins, a);
     ad->live = false;
@@ -482,15 +482,15 @@ static void touch_reach(kw_engine *eng, const kw__tenant *t, uint32_t x) {
 
 static uint32_t member_find(const kw__tenant *t, uint32_t node, uint32_t user) {
     const kw__user *u = &t->users[user];
-    for (uint32_t i = 0; i < u->nbindings; i++)
-        if (t->members[u->bindings[i]].node == node) return u->bindings[i];
+    for (uint32_t i = 0; i < kw__ul(u, KW__UL_BINDINGS)->n; i++)
+        if (t->members[kw__ul(u, KW__UL_BINDINGS)->v[i]].node == node) return kw__ul(u, KW__UL_BINDINGS)->v[i];
     return KW__NONE;
 }
 
 static uint32_t admin_find(const kw__tenant *t, uint32_t node, uint32_t user) {
     const kw__user *u = &t->users[user];
-    for (uint32_t i = 0; i < u->nadmins; i++)
-        if (t->admins[u->admins[i]].node == node) return u->admins[i];
+    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++)
+        if (t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]].node == node) return kw__ul(u, KW__UL_ADMINS)->v[i];
     return KW__NONE;
 }
 
@@ -530,10 +530,10 @@ kw_err kw_member_bind(kw_engine *eng, const char *tenant, const char *actor, con
         if (e) goto out;
         kw__user *us = &t->users[u];
         kw__node *nd = &t->nodes[n];
-        e = kw__vec_push_u32(eng, &us->bindings, &us->nbindings, &us->capbindings, t->nmembers);
+        e = kw__ul_push(eng, us, KW__UL_BINDINGS, t->nmembers);
         if (e) goto out;
         e = kw__vec_push_u32(eng, &nd->members, &nd->nmembers, &nd->capmembers, t->nmembers);
-        if (e) { us->nbindings--; goto out; }
+        if (e) { us->lists[KW__UL_BINDINGS].n--; goto out; }
         m = t->nmembers++;
         t->members[m] = (kw__member){ .user = u, .node = n, .live = true };
     }
@@ -600,8 +600,8 @@ out:
 /* May actor give `powers` at node? It needs ADMINS there and every power. */
 static bool may_give(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t powers, kw_time now) {
     const kw__user *u = &t->users[a];
-    for (uint32_t i = 0; i < u->nadmins; i++) {
-        const kw__admin *ad = &t->admins[u->admins[i]];
+    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
+        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
         if (!(ad->powers & KW_POW_ADMINS) || (ad->powers & powers) != powers) continue;
         if (t->nodes[ad->node].org != t->nodes[node].org) continue;
         if (!kw__node_is_ancestor(t, ad->node, node) || !kw__node_effective(t, ad->node)) continue;
@@ -640,10 +640,10 @@ kw_err kw_admin_put(kw_engine *eng, const char *tenant, const char *actor, const
         if (e) goto out;
         kw__user *us = &t->users[u];
         kw__node *nd = &t->nodes[n];
-        e = kw__vec_push_u32(eng, &us->admins, &us->nadmins, &us->capadmins, t->nadmins);
+        e = kw__ul_push(eng, us, KW__UL_ADMINS, t->nadmins);
         if (e) goto out;
         e = kw__vec_push_u32(eng, &nd->admins, &nd->nadmins, &nd->capadmins, t->nadmins);
-        if (e) { us->nadmins--; goto out; }
+        if (e) { us->lists[KW__UL_ADMINS].n--; goto out; }
         a = t->nadmins++;
         t->admins[a] = (kw__admin){ .user = u, .node = n, .live = true };
     }
@@ -732,25 +732,25 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
     kw__tenant *t = c.t;
     kw__user *us = &t->users[u];
     kw__touch_reset(eng);
-    for (uint32_t i = 0; i < us->nbindings; i++) touch_reach(eng, t, t->members[us->bindings[i]].node);
-    for (uint32_t i = 0; i < us->nadmins; i++) touch_subtree(eng, t, t->admins[us->admins[i]].node);
-    for (uint32_t i = 0; i < us->nassigned; i++) (void)kw__touch(eng, us->assigned[i]);
-    for (uint32_t i = 0; i < us->nowned; i++) (void)kw__touch(eng, us->owned[i]);
-    for (uint32_t i = 0; i < us->nshared; i++) (void)kw__touch(eng, us->shared[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) touch_reach(eng, t, t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]].node);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) touch_subtree(eng, t, t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]].node);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ASSIGNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_ASSIGNED)->v[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_OWNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_OWNED)->v[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_SHARED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_SHARED)->v[i]);
     for (uint32_t s = us->grant_head; s != KW__NONE; s = kw__grant_at(t, s)->next_user)
         (void)kw__touch(eng, kw__grant_at(t, s)->res);
     kw__emit(eng, t, KW_CH_USER_DELETE, actor, user, NULL, 0, now);
 
-    while (us->nbindings) member_kill(t, us->bindings[us->nbindings - 1u]);
-    while (us->nadmins) admin_kill(t, us->admins[us->nadmins - 1u]);
-    while (us->nassigned) {
-        kw__res *r = &t->res[us->assigned[--us->nassigned]];
+    while (kw__ul(us, KW__UL_BINDINGS)->n) member_kill(t, kw__ul(us, KW__UL_BINDINGS)->v[kw__ul(us, KW__UL_BINDINGS)->n - 1u]);
+    while (kw__ul(us, KW__UL_ADMINS)->n) admin_kill(t, kw__ul(us, KW__UL_ADMINS)->v[kw__ul(us, KW__UL_ADMINS)->n - 1u]);
+    while (kw__ul(us, KW__UL_ASSIGNED)->n) {
+        kw__res *r = &t->res[us->lists[KW__UL_ASSIGNED].v[--us->lists[KW__UL_ASSIGNED].n]];
         for (uint32_t i = 0; i < r->nassigns; i++)
             if (r->assigns[i].user == u) { r->assigns[i] = r->assigns[--r->nassigns]; break; }
     }
-    while (us->nowned) kw__res_clear_personal(eng, t, us->owned[us->nowned - 1u]);
-    while (us->nshared) {
-        uint32_t r = us->shared[us->nshared - 1u];
+    while (kw__ul(us, KW__UL_OWNED)->n) kw__res_clear_personal(eng, t, kw__ul(us, KW__UL_OWNED)->v[kw__ul(us, KW__UL_OWNED)->n - 1u]);
+    while (kw__ul(us, KW__UL_SHARED)->n) {
+        uint32_t r = kw__ul(us, KW__UL_SHARED)->v[kw__ul(us, KW__UL_SHARED)->n - 1u];
         kw__res *res = &t->res[r];
         for (uint32_t s = res->grant_head; s != KW__NONE;) {
             kw__grant *g = kw__grant_at(t, s);
@@ -760,7 +760,7 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
         }
         for (uint32_t i = 0; i < res->nsharers; i++)
             if (res->sharers[i].user == u) { res->sharers[i] = res->sharers[--res->nsharers]; break; }
-        us->nshared--;
+        us->lists[KW__UL_SHARED].n--;
     }
     while (us->grant_head != KW__NONE) kw__grant_delete(eng, t, us->grant_head);
     /* Grants this user issued as an enterprise admin stop applying with its

@@ -53,7 +53,7 @@ kw_err kw_bind(kw_engine *eng, const char *tenant, const char *actor, const char
     e = kw__user_intern(eng, t, user, &u);
     if (e) goto out;
     kw__user *us = &t->users[u];
-    e = kw__vec_push_u32(eng, &us->owned, &us->nowned, &us->capowned, r);
+    e = kw__ul_push(eng, us, KW__UL_OWNED, r);
     if (e) goto out;
     t->res[r].owner = u;
     kw__touch_reset(eng);
@@ -111,7 +111,7 @@ kw_err kw_sharer_put(kw_engine *eng, const char *tenant, const char *actor, cons
                      sizeof *res->sharers);
         if (e) goto out;
         kw__user *us = &t->users[u];
-        e = kw__vec_push_u32(eng, &us->shared, &us->nshared, &us->capshared, r);
+        e = kw__ul_push(eng, us, KW__UL_SHARED, r);
         if (e) goto out;
         res->sharers[res->nsharers++] = (kw__sharer){ .user = u, .enabled = true, .funcs = mask,
                                                       .since = now };
@@ -177,7 +177,7 @@ kw_err kw_sharer_delete(kw_engine *eng, const char *tenant, const char *actor,
     }
     res->sharers[si] = res->sharers[--res->nsharers];
     kw__user *us = &t->users[u];
-    kw__vec_remove_u32(us->shared, &us->nshared, r);
+    kw__ul_remove(us, KW__UL_SHARED, r);
     kw__touch_reset(eng);
     (void)kw__touch(eng, r);
     kw__emit(eng, t, KW_CH_SHARER_DELETE, actor, resource, user, 0, now);

@@ -171,14 +171,14 @@ kw_err kw_assign(kw_engine *eng, const char *tenant, const char *actor, const ch
     if (mask == 0) {
         if (i < res->nassigns) {
             res->assigns[i] = res->assigns[--res->nassigns];
-            kw__vec_remove_u32(us->assigned, &us->nassigned, r);
+            kw__ul_remove(us, KW__UL_ASSIGNED, r);
         }
     } else if (i < res->nassigns) {
         res->assigns[i].funcs = mask;
     } else {
         e = kw__grow(eng, (void **)&res->assigns, &res->capassigns, res->nassigns + 1u,
                      sizeof *res->assigns);
-        if (!e) e = kw__vec_push_u32(eng, &us->assigned, &us->nassigned, &us->capassigned, r);
+        if (!e) e = kw__ul_push(eng, us, KW__UL_ASSIGNED, r);
         if (e) goto out;
         res->assigns[res->nassigns++] = (kw__assign){ .user = u, .funcs = mask };
     }

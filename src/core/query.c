@@ -42,7 +42,7 @@ static int named_cmp(const void *a, const void *b) {
 
 /* Sort, drop duplicates and everything <= after (may be ""). */
 static void nset_finish(nset *s, const char *after) {
-    qsort(s->v, s->n, sizeof *s->v, named_cmp);
+    if (s->n > 1) qsort(s->v, s->n, sizeof *s->v, named_cmp);
     size_t m = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (m && strcmp(s->v[m - 1].id, s->v[i].id) == 0) continue;
@@ -97,20 +97,20 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
     uint32_t u = kw__user_find(t, user);
     if (u == KW__NONE) goto out;
     const kw__user *us = &t->users[u];
-    for (uint32_t i = 0; i < us->nowned; i++) nset_add(&s, t->res[us->owned[i]].id, us->owned[i]);
-    for (uint32_t i = 0; i < us->nshared; i++) nset_add(&s, t->res[us->shared[i]].id, us->shared[i]);
-    for (uint32_t i = 0; i < us->nassigned; i++)
-        nset_add(&s, t->res[us->assigned[i]].id, us->assigned[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_OWNED)->n; i++) nset_add(&s, t->res[kw__ul(us, KW__UL_OWNED)->v[i]].id, kw__ul(us, KW__UL_OWNED)->v[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_SHARED)->n; i++) nset_add(&s, t->res[kw__ul(us, KW__UL_SHARED)->v[i]].id, kw__ul(us, KW__UL_SHARED)->v[i]);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ASSIGNED)->n; i++)
+        nset_add(&s, t->res[kw__ul(us, KW__UL_ASSIGNED)->v[i]].id, kw__ul(us, KW__UL_ASSIGNED)->v[i]);
     for (uint32_t g = us->grant_head; g != KW__NONE; g = kw__grant_at(t, g)->next_user) {
         uint32_t r = kw__grant_at(t, g)->res;
         nset_add(&s, t->res[r].id, r);
     }
-    for (uint32_t i = 0; i < us->nadmins; i++) {
-        uint32_t root = t->admins[us->admins[i]].node;
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) {
+        uint32_t root = t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]].node;
         for (uint32_t n = root; n != KW__NONE; n = subtree_next(t, root, n)) add_node_res(t, &s, n);
     }
-    for (uint32_t i = 0; i < us->nbindings; i++) {
-        uint32_t x = t->members[us->bindings[i]].node;
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) {
+        uint32_t x = t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]].node;
         for (uint32_t n = x; n != KW__NONE; n = subtree_next(t, x, n)) add_node_res(t, &s, n);
         for (uint32_t n = t->nodes[x].parent; n != KW__NONE; n = t->nodes[n].parent)
             add_node_res(t, &s, n);
@@ -249,7 +249,7 @@ static kw_err grant_page(const kw__tenant *t, const char *tenant, uint32_t *slot
         if (*end || end == after) return KW_BAD_CURSOR;
         after_id = v;
     }
-    qsort(slots, n, sizeof *slots, slot_cmp);
+    if (n > 1) qsort(slots, n, sizeof *slots, slot_cmp);
     for (size_t i = 0; i < n; i++) {
         uint64_t id = (uint64_t)slots[i] + 1u;
         if (id <= after_id) continue;
