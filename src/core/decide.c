@@ -430,9 +430,17 @@ kw_err kw_use(kw_engine *eng, const char *tenant, const char *user, const char *
             goto out;
         }
     }
+    if (m) {
+        /* Reserve the entry before consuming, so running out of memory can
+         * never leave a consumed use without its key. */
+        kw_decision pending = *out;
+        e = idem_store(eng, m, idem_key, fp, now, &pending);
+        if (e) { pthread_mutex_unlock(&m->lock); goto out; }
+    }
     if (f != KW__NONE) use_locked(eng, t, r, u, f, now, out);
     if (m) {
-        e = idem_store(eng, m, idem_key, fp, now, out);
+        uint32_t i = kw__idx_find(&m->idx, kw__hash_str(idem_key), idem_eq, m, idem_key, NULL);
+        if (i != KW__NONE) m->e[i].d = *out;
         pthread_mutex_unlock(&m->lock);
     }
 out:

@@ -228,6 +228,14 @@ void kw__usage_count(kw_engine *eng, kw__tenant *t, uint32_t r, uint32_t user, u
     pthread_mutex_unlock(&t->usage_lock);
 }
 
+/* Copy a cursor part that must fit (no silent truncation). */
+static bool copy_part(char *dst, size_t cap, const char *src) {
+    size_t n = strnlen(src, cap);
+    if (n >= cap) return false;
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
 typedef struct usage_sort { const kw__tenant *t; const kw__org *o; } usage_sort;
 
 static int usage_cmp_rows(const kw_usage_row *a, const kw_usage_row *b) {
@@ -278,10 +286,16 @@ kw_err kw_usage_query(kw_engine *eng, const char *tenant, const char *actor, con
         char *p3 = p2 ? strchr(p2 + 1, '|') : NULL;
         if (!p3) { e = KW_BAD_CURSOR; goto out; }
         *p1 = *p2 = *p3 = '\0';
-        snprintf(lastrow.user, sizeof lastrow.user, "%s", last);
-        snprintf(lastrow.resource, sizeof lastrow.resource, "%s", p1 + 1);
-        snprintf(lastrow.function, sizeof lastrow.function, "%s", p2 + 1);
-        lastrow.day = (kw_date)strtol(p3 + 1, NULL, 10);
+        if (!copy_part(lastrow.user, sizeof lastrow.user, last) ||
+            !copy_part(lastrow.resource, sizeof lastrow.resource, p1 + 1) ||
+            !copy_part(lastrow.function, sizeof lastrow.function, p2 + 1)) {
+            e = KW_BAD_CURSOR;
+            goto out;
+        }
+        char *end;
+        long day = strtol(p3 + 1, &end, 10);
+        if (*end || end == p3 + 1 || day < INT32_MIN || day > INT32_MAX) { e = KW_BAD_CURSOR; goto out; }
+        lastrow.day = (kw_date)day;
         have_last = true;
     }
     const kw__org *og = &t->orgs[o];
