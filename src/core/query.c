@@ -22,10 +22,11 @@ typedef struct nset {
     named   *v;
     size_t   n, cap;
     bool     oom;
+    const char *after;   /* candidates <= after are dropped at once */
 } nset;
 
 static void nset_add(nset *s, const char *id, uint32_t idx) {
-    if (s->oom) return;
+    if (s->oom || (*s->after && strcmp(id, s->after) <= 0)) return;
     if (s->n == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 64;
         named *nv = realloc(s->v, nc * sizeof *nv);
@@ -40,13 +41,12 @@ static int named_cmp(const void *a, const void *b) {
     return strcmp(((const named *)a)->id, ((const named *)b)->id);
 }
 
-/* Sort, drop duplicates and everything <= after (may be ""). */
-static void nset_finish(nset *s, const char *after) {
+/* Sort and drop duplicates. */
+static void nset_finish(nset *s) {
     if (s->n > 1) qsort(s->v, s->n, sizeof *s->v, named_cmp);
     size_t m = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (m && strcmp(s->v[m - 1].id, s->v[i].id) == 0) continue;
-        if (*after && strcmp(s->v[i].id, after) <= 0) continue;
         s->v[m++] = s->v[i];
     }
     s->n = m;
@@ -90,7 +90,7 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
                   (function ? kw__hash_str(function) : 0x1234u) ^ 0x75726573u;
     char after[KW_CURSOR_MAX];
     const kw__tenant *t;
-    nset s = {0};
+    nset s = { .after = after };
     KW__LOCK_RD(eng);
     kw_err e = begin(eng, tenant, limit, cursor, qh, after, &t);
     if (e) goto out;
@@ -116,7 +116,7 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
             add_node_res(t, &s, n);
     }
     if (s.oom) { e = KW_NOMEM; goto out; }
-    nset_finish(&s, after);
+    nset_finish(&s);
     for (size_t i = 0; i < s.n; i++) {
         uint32_t r = s.v[i].idx;
         const kw__res *res = &t->res[r];
@@ -167,7 +167,7 @@ kw_err kw_list_resource_users(kw_engine *eng, const char *tenant, const char *re
     uint64_t qh = kw__hash_str(resource) ^ (function ? kw__hash_str(function) : 0x4321u) ^ 0x72757372u;
     char after[KW_CURSOR_MAX];
     const kw__tenant *t;
-    nset s = {0};
+    nset s = { .after = after };
     KW__LOCK_RD(eng);
     kw_err e = begin(eng, tenant, limit, cursor, qh, after, &t);
     if (e) goto out;
@@ -201,7 +201,7 @@ kw_err kw_list_resource_users(kw_engine *eng, const char *tenant, const char *re
             add_node_members(t, &s, n);   /* bindings below (down rule decides) */
     }
     if (s.oom) { e = KW_NOMEM; goto out; }
-    nset_finish(&s, after);
+    nset_finish(&s);
     for (size_t i = 0; i < s.n; i++) {
         uint32_t u = s.v[i].idx;
         uint64_t mask = 0;
