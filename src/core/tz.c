@@ -67,19 +67,6 @@ static int64_t sat_add(int64_t a, int64_t b) {
     return r;
 }
 
-static int64_t floor_div(int64_t a, int64_t b) {
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-    return q;
-}
-
-/* cycle * TZ_CYCLE + pos, saturated (pos in [0, TZ_CYCLE)). */
-static int64_t cycle_time(int64_t cycle, int64_t pos) {
-    int64_t base;
-    if (__builtin_mul_overflow(cycle, TZ_CYCLE, &base)) return cycle < 0 ? INT64_MIN : INT64_MAX;
-    return sat_add(base, pos);
-}
-
 static bool is_leap(int32_t y) {
     return (y % 4 == 0) && (y % 100 != 0 || y % 400 == 0);
 }
@@ -440,7 +427,9 @@ static bool tzif_header(const uint8_t *data, size_t len, size_t pos, uint8_t *ve
     c->time = be32(p + 32);
     c->type = be32(p + 36);
     c->chars = be32(p + 40);
-    return true;
+    /* Leap-second ("right/") zones count TAI-like seconds; Keyway's instants
+     * are POSIX seconds, so such a file would be ~27 s off. Refuse it. */
+    return c->leap == 0;
 }
 
 /* Bytes of a data block; counts are < 2^32 so this cannot overflow. */
@@ -618,21 +607,22 @@ static void span_at(const kw_tz *tz, int64_t t, tz_span *s) {
             *s = (tz_span){ tz->rule_from, INT64_MAX, tz->off_after };
             return;
         }
-        int64_t cycle = floor_div(t, TZ_CYCLE);
-        int64_t pos = t % TZ_CYCLE;               /* t - cycle * TZ_CYCLE, without overflow */
+        /* Span bounds relative to t (|rel| < 2 cycles, exact), then added
+         * to t with saturation: exact wherever the bound is representable. */
+        int64_t pos = t % TZ_CYCLE;
         if (pos < 0) pos += TZ_CYCLE;
-        int64_t start, next;
+        int64_t start_rel, next_rel;
         uint32_t k;
         if (pos < tz->rtrans[0]) {                /* from the previous cycle's last change */
             k = tz->nrule - 1u;
-            start = cycle_time(cycle - 1, tz->rtrans[k]);
-            next = cycle_time(cycle, tz->rtrans[0]);
+            start_rel = tz->rtrans[k] - TZ_CYCLE - pos;
+            next_rel = tz->rtrans[0] - pos;
         } else {
             k = last_le(tz->rtrans, tz->nrule, pos);
-            start = cycle_time(cycle, tz->rtrans[k]);
-            next = k + 1u < tz->nrule ? cycle_time(cycle, tz->rtrans[k + 1u])
-                                      : cycle_time(cycle + 1, tz->rtrans[0]);
+            start_rel = tz->rtrans[k] - pos;
+            next_rel = (k + 1u < tz->nrule ? tz->rtrans[k + 1u] : tz->rtrans[0] + TZ_CYCLE) - pos;
         }
+        int64_t start = sat_add(t, start_rel), next = sat_add(t, next_rel);
         s->start = start > tz->rule_from ? start : tz->rule_from;
         s->last = next == INT64_MAX ? INT64_MAX : next - 1;
         s->off = tz->roff[k];
