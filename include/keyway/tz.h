@@ -27,8 +27,12 @@ typedef struct kw_tz kw_tz;
  * POSIX rule are used; the footer rule governs instants after the last
  * transition (and all instants of "slim" files).
  * On success *out owns a new zone (free with kw_tz_free).
+ * Files with leap-second records ("right/" zones) are refused: Keyway's
+ * instants are POSIX seconds. `name` is 1..KW_TZ_NAME_MAX-1 printable ASCII
+ * characters without spaces.
  * Errors: KW_INVAL (NULL argument), KW_BAD_TZ (malformed, truncated or
- * inconsistent data, bad name), KW_NOMEM. Never reads outside `data`. */
+ * inconsistent data, bad name, leap seconds), KW_NOMEM. Never reads outside
+ * `data`. */
 kw_err kw_tz_parse(const char *name, const uint8_t *data, size_t len, kw_tz **out);
 
 /* Build a zone from a POSIX TZ rule alone, e.g. "UTC0",
@@ -46,16 +50,19 @@ void kw_tz_free(kw_tz *tz);
 const char *kw_tz_name(const kw_tz *tz);
 
 /* Offset from UTC, in seconds east, in force at instant `utc_sec` (Unix
- * seconds). Defined for every int64 input whose local time fits in int64. */
+ * seconds). Defined for every int64 input. A NULL zone is UTC. */
 int32_t kw_tz_offset_at(const kw_tz *tz, int64_t utc_sec);
 
-/* Convert `utc_sec` to local wall-clock seconds (utc_sec + offset). */
+/* Convert `utc_sec` to local wall-clock seconds (utc_sec + offset),
+ * saturating at INT64_MIN/INT64_MAX. A NULL zone is UTC. */
 int64_t kw_tz_to_local(const kw_tz *tz, int64_t utc_sec);
 
 /* The earliest instant whose local wall-clock time is >= `local_sec`.
  * For an ordinary local time that is the one instant showing it; for a
  * repeated local time (fall back) the first of the two; for a skipped local
- * time (spring forward) the instant the gap ends. Result in *utc_sec. */
+ * time (spring forward) the instant the gap ends. Result in *utc_sec.
+ * Errors: KW_INVAL (NULL argument), KW_BAD_TIME (no int64 instant shows
+ * that local time; only near INT64_MAX). */
 kw_err kw_tz_from_local(const kw_tz *tz, int64_t local_sec, int64_t *utc_sec);
 
 /* Loader signature the engine uses to obtain zones by IANA name.
@@ -66,7 +73,9 @@ typedef kw_err (*kw_tz_loader)(void *ctx, const char *name, kw_tz **out);
  * reads `<dir>/<name>` where dir is `ctx` (a NUL-terminated path) or
  * "/usr/share/zoneinfo" when ctx is NULL. Names must match
  * [A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)* with no "." component and be at most
- * KW_TZ_NAME_MAX bytes; anything else is KW_BAD_TZ. */
+ * KW_TZ_NAME_MAX bytes; anything else is KW_BAD_TZ, as are read errors and
+ * anything but a regular file of at most 1 MiB. KW_INVAL when the directory
+ * path is too long, KW_NOMEM when memory runs out. */
 kw_err kw_tz_system_load(void *ctx, const char *name, kw_tz **out);
 
 /* Proleptic Gregorian calendar helpers (no time zone involved). */
