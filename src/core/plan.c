@@ -110,7 +110,7 @@ kw_err kw_org_set_plan(kw_engine *eng, const char *tenant, const char *actor, co
         if (p == KW__NONE) { e = KW_UNKNOWN_PLAN; goto out; }
         ty = t->plans[p].type;
     } else {
-        if (!type || !kw__valid_id(type)) { e = type ? KW_BAD_ID : KW_INVAL; goto out; }
+        if (!kw__valid_id(type)) { e = KW_BAD_ID; goto out; }
         ty = kw__type_find(t, type);
         if (ty == KW__NONE) { e = KW_UNKNOWN_TYPE; goto out; }
     }
