@@ -246,6 +246,10 @@ typedef struct kw__idem {
     kw__idx   idx;
 } kw__idem;
 
+/* A function list shared by every untyped resource that names the same
+ * functions in the same order (kept for the tenant's life). */
+typedef struct kw__flist { char **funcs; uint32_t nfuncs; } kw__flist;
+
 typedef struct kw__tenant {
     char      *id;
     uint32_t   index;
@@ -263,6 +267,7 @@ typedef struct kw__tenant {
     kw__idem   idem[KW__IDEM_STRIPES];
     pthread_mutex_t usage_lock;
     const kw_tz *utc;                            /* the engine's UTC zone */
+    kw__flist *flists; uint32_t nflists, capflists; kw__idx flists_idx;
 } kw__tenant;
 
 /* Management conditions (admin powers) are evaluated in UTC. */

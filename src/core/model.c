@@ -75,6 +75,49 @@ static void free_functions(kw_engine *eng, char **f, uint32_t n) {
     kw__free(eng, f);
 }
 
+/* ------------------------------------------------------------ function lists */
+
+typedef struct flist_key { const char *const *funcs; size_t n; } flist_key;
+
+static uint64_t flist_hash_of(const char *const *funcs, size_t n) {
+    uint64_t h = n;
+    for (size_t i = 0; i < n; i++) h = kw__hash_u64(h ^ kw__hash_str(funcs[i]));
+    return h;
+}
+static bool flist_eq(const void *ctx, const void *key, uint32_t i) {
+    const kw__flist *l = &((const kw__tenant *)ctx)->flists[i];
+    const flist_key *k = key;
+    if (l->nfuncs != k->n) return false;
+    for (size_t j = 0; j < k->n; j++)
+        if (strcmp(l->funcs[j], k->funcs[j]) != 0) return false;
+    return true;
+}
+static uint64_t flist_hash(const void *ctx, uint32_t i) {
+    const kw__flist *l = &((const kw__tenant *)ctx)->flists[i];
+    return flist_hash_of((const char *const *)l->funcs, l->nfuncs);
+}
+
+/* The tenant's shared copy of functions[0..n) (validated by the caller).
+ * Resources naming the same functions share one list, which keeps each
+ * resource small and the names hot in cache for decisions. */
+static kw_err flist_get(kw_engine *eng, kw__tenant *t, const char *const *functions, size_t n,
+                        char ***out) {
+    flist_key k = { functions, n };
+    uint64_t h = flist_hash_of(functions, n);
+    uint32_t i = kw__idx_find(&t->flists_idx, h, flist_eq, t, &k, NULL);
+    if (i != KW__NONE) { *out = t->flists[i].funcs; return KW_OK; }
+    kw_err e = kw__grow(eng, (void **)&t->flists, &t->capflists, t->nflists + 1u, sizeof *t->flists);
+    if (e) return e;
+    char **f = copy_functions(eng, functions, n);
+    if (!f) return KW_NOMEM;
+    t->flists[t->nflists] = (kw__flist){ f, (uint32_t)n };
+    e = kw__idx_insert(eng, &t->flists_idx, h, t->nflists, flist_hash, t);
+    if (e) { free_functions(eng, f, (uint32_t)n); return e; }
+    t->nflists++;
+    *out = f;
+    return KW_OK;
+}
+
 /* ------------------------------------------------------------ types */
 
 kw_err kw_type_create(kw_engine *eng, const char *tenant, const kw_type_def *def, kw_time now) {
@@ -204,8 +247,8 @@ kw_err kw__res_commit(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
         r->funcs = t->types[type].funcs;
         r->nfuncs = t->types[type].nfuncs;
     } else {
-        r->funcs = copy_functions(eng, def->functions, def->nfunctions);
-        if (!r->funcs) { kw__free(eng, r->id); return KW_NOMEM; }
+        e = flist_get(eng, t, def->functions, def->nfunctions, &r->funcs);
+        if (e) { kw__free(eng, r->id); return e; }
         r->nfuncs = (uint32_t)def->nfunctions;
     }
     r->type = type;
@@ -217,7 +260,6 @@ kw_err kw__res_commit(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
     r->live = true;
     e = kw__res_index(eng, t, t->nres);
     if (e) {
-        if (type == KW__NONE) free_functions(eng, r->funcs, r->nfuncs);
         kw__free(eng, r->id);
         return e;
     }
@@ -273,7 +315,6 @@ void kw__res_kill(kw_engine *eng, kw__tenant *t, uint32_t r) {
         if (pos < nd->nres) t->res[nd->res[pos]].pos_in_node = pos;
     }
     if (res->type != KW__NONE) t->types[res->type].nres--;
-    else free_functions(eng, res->funcs, res->nfuncs);
     res->funcs = NULL;
     res->nfuncs = 0;
     kw__res_unindex(t, res->id);
@@ -426,7 +467,6 @@ void kw__tenant_free(kw_engine *eng, kw__tenant *t) {
     kw__idx_free(eng, &t->users_idx);
     for (uint32_t i = 0; i < t->nres; i++) {
         kw__res *r = &t->res[i];
-        if (r->type == KW__NONE) free_functions(eng, r->funcs, r->nfuncs);
         kw__free(eng, r->id);
         kw__free(eng, r->sharers);
         kw__free(eng, r->assigns);
@@ -439,6 +479,9 @@ void kw__tenant_free(kw_engine *eng, kw__tenant *t) {
     }
     kw__free(eng, t->types);
     kw__idx_free(eng, &t->types_idx);
+    for (uint32_t i = 0; i < t->nflists; i++) free_functions(eng, t->flists[i].funcs, t->flists[i].nfuncs);
+    kw__free(eng, t->flists);
+    kw__idx_free(eng, &t->flists_idx);
     for (uint32_t i = 0; i < t->nchunks; i++) kw__free(eng, t->chunks[i]);
     kw__free(eng, t->chunks);
     kw__idx_free(eng, &t->pair_idx);
