@@ -24,6 +24,8 @@
 #include "keyway/keyway.h"
 
 #define KW__NONE   UINT32_MAX
+/* An actor id that names no user: it holds nothing (never the super-admin). */
+#define KW__GHOST  (UINT32_MAX - 1u)
 #define KW__CHUNK_BITS 10u
 #define KW__CHUNK  (1u << KW__CHUNK_BITS)
 #define KW__STRIPES 64u

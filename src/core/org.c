@@ -52,6 +52,7 @@ static uint32_t subtree_next(const kw__tenant *t, uint32_t root, uint32_t n) {
  * above it, with its condition holding and its own node enabled? */
 static bool admin_holds(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t own,
                         uint32_t lower, kw_time now) {
+    if (a == KW__GHOST) return false;
     const kw__user *u = &t->users[a];
     for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
         const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
@@ -105,9 +106,10 @@ static kw_err open_tenant(kw_engine *eng, const char *tenant, const char *actor,
     if (!c->t) return KW_UNKNOWN_TENANT;
     c->actor = KW__NONE;
     if (actor) {
+        /* An unknown actor holds nothing, but the objects it names are
+         * looked up first: not found (404) comes before forbidden (403). */
         c->actor = kw__user_find(c->t, actor);
-        /* an unknown actor holds nothing; keep the index invalid-but-safe */
-        if (c->actor == KW__NONE) return KW_FORBIDDEN;
+        if (c->actor == KW__NONE) c->actor = KW__GHOST;
     }
     return KW_OK;
 }
@@ -599,6 +601,7 @@ out:
 
 /* May actor give `powers` at node? It needs ADMINS there and every power. */
 static bool may_give(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t powers, kw_time now) {
+    if (a == KW__GHOST) return false;
     const kw__user *u = &t->users[a];
     for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
         const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
@@ -726,8 +729,8 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
     uint32_t u;
     KW__LOCK_WR(eng);
     kw_err e = open_tenant(eng, tenant, actor, &c);
-    if (e == KW_FORBIDDEN || (!e && actor)) { e = KW_FORBIDDEN; goto out; }
     if (!e) e = find_created_user(c.t, user, &u);
+    if (!e && actor) e = KW_FORBIDDEN;
     if (e) goto out;
     kw__tenant *t = c.t;
     kw__user *us = &t->users[u];
