@@ -383,14 +383,17 @@ out:
 
 /* ------------------------------------------------------------ users */
 
+/* Creating users needs a live admin role holding a user-management power
+ * (own-node or lower-node users), in an enabled organisation. */
 static bool may_create_users(const kw__tenant *t, uint32_t a, kw_time now) {
     if (a == KW__NONE) return false;
-    const kw__user *u = &t->users[a];
-    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
-        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
-        if (ad->powers & (KW_POW_OWN_USERS | KW_POW_LOWER_USERS) &&
-            kw__org_may(t, a, ad->node, KW_ACT_USERS, now) == KW_OK)
-            return true;
+    const kw__u32vec *roles = kw__ul(&t->users[a], KW__UL_ADMINS);
+    for (uint32_t i = 0; i < roles->n; i++) {
+        const kw__admin *ad = &t->admins[roles->v[i]];
+        if (!(ad->powers & (KW_POW_OWN_USERS | KW_POW_LOWER_USERS))) continue;
+        if (!kw__node_effective(t, ad->node)) continue;
+        if (ad->has_cond && kw__cond_time(&ad->c, kw__utc_zone(t), now) != KW_R_ALLOWED_GRANT) continue;
+        return true;
     }
     return false;
 }
