@@ -41,7 +41,8 @@ typedef struct kw_decision {
 /* Decide whether `user` may use `function` on `resource` at `now`; change
  * nothing. Unknown tenant/resource/function are answered as denials with
  * reasons unknown_tenant/unknown_resource/unknown_function (KW_OK returned).
- * Errors: KW_INVAL (NULL out), KW_BAD_ID (malformed id or key). */
+ * Errors: KW_INVAL (NULL out), KW_BAD_ID (malformed id or key), KW_BAD_TIME
+ * (`now` outside KW_TIME_MIN..KW_TIME_MAX). */
 kw_err kw_check(kw_engine *eng, const char *tenant, const char *user,
                 const char *resource, const char *function, kw_time now,
                 kw_decision *out);
@@ -52,7 +53,8 @@ kw_err kw_check(kw_engine *eng, const char *tenant, const char *user,
  * user/resource/function replays the first answer without consuming (even if
  * the grant is exhausted or gone since); with different arguments it fails
  * with KW_IDEMPOTENCY_MISMATCH. Keys are kept at least 24 h after first use.
- * Errors: KW_INVAL, KW_BAD_ID, KW_IDEMPOTENCY_MISMATCH, KW_NOMEM. */
+ * Errors: KW_INVAL, KW_BAD_ID, KW_BAD_TIME (as kw_check), KW_IDEMPOTENCY_MISMATCH,
+ * KW_NOMEM. */
 kw_err kw_use(kw_engine *eng, const char *tenant, const char *user,
               const char *resource, const char *function, const char *idem_key,
               kw_time now, kw_decision *out);

@@ -35,7 +35,7 @@ kw_err kw_bind(kw_engine *eng, const char *tenant, const char *actor,
 /* Remove the owner and every relation on the resource: sharers, usage
  * grants and their counters. Actor: the owner or NULL.
  * Errors: KW_BAD_ID, KW_UNKNOWN_TENANT, KW_UNKNOWN_RESOURCE, KW_NOT_BOUND,
- * KW_FORBIDDEN. */
+ * KW_ENTERPRISE_RESOURCE, KW_FORBIDDEN. */
 kw_err kw_unbind(kw_engine *eng, const char *tenant, const char *actor,
                  const char *resource, kw_time now);
 
@@ -78,7 +78,8 @@ kw_err kw_sharer_list(kw_engine *eng, const char *tenant, const char *resource,
  * which users failed. On success ids[i] (if not NULL) receives each id.
  * Errors: KW_BAD_ID, KW_UNKNOWN_TENANT, KW_UNKNOWN_RESOURCE,
  * KW_UNKNOWN_FUNCTION, KW_DUP_FUNCTION, KW_BAD_COND, KW_BAD_TIME, KW_INVAL
- * (no users, no functions), KW_NOT_BOUND (personal resource without owner),
+ * (no users, no functions, NULL cond: pass a zeroed kw_cond for
+ * permanent), KW_NOT_BOUND (personal resource without owner),
  * KW_FORBIDDEN (actor is not owner/enabled sharer/super-admin/qualified
  * admin), KW_FUNCTION_NOT_HELD (sharer lacks a function), KW_ORG_DISABLED,
  * KW_NOMEM. */

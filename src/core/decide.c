@@ -286,6 +286,7 @@ static kw_err resolve(const kw_engine *eng, const char *tenant, const char *user
 kw_err kw_check(kw_engine *eng, const char *tenant, const char *user, const char *resource,
                 const char *function, kw_time now, kw_decision *out) {
     if (!eng) return KW_INVAL;
+    if (now < KW_TIME_MIN || now > KW_TIME_MAX) return KW_BAD_TIME;
     const kw__tenant *t;
     uint32_t r, u, f;
     KW__LOCK_RD(eng);
@@ -314,7 +315,8 @@ static void idem_expire(kw_engine *eng, kw__idem *m, kw_time now) {
     while (m->fifo_len) {
         uint32_t i = m->fifo[m->fifo_head];
         kw__idem_entry *en = &m->e[i];
-        if (now < en->at || now - en->at < KW__IDEM_TTL) break;
+        /* at and now are within KW_TIME_MIN..KW_TIME_MAX, so at + TTL cannot overflow */
+        if (now < en->at || now < en->at + KW__IDEM_TTL) break;
         uint32_t slot = 0;
         if (kw__idx_find(&m->idx, kw__hash_str(en->key), idem_eq, m, en->key, &slot) == i)
             kw__idx_remove_slot(&m->idx, slot);
@@ -407,6 +409,7 @@ static void use_locked(kw_engine *eng, const kw__tenant *t, uint32_t r, uint32_t
 kw_err kw_use(kw_engine *eng, const char *tenant, const char *user, const char *resource,
               const char *function, const char *idem_key, kw_time now, kw_decision *out) {
     if (!eng) return KW_INVAL;
+    if (now < KW_TIME_MIN || now > KW_TIME_MAX) return KW_BAD_TIME;
     if (idem_key && (!*idem_key || strnlen(idem_key, 256) >= 256)) return KW_BAD_ID;
     const kw__tenant *t;
     uint32_t r, u, f;

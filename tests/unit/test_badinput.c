@@ -363,3 +363,19 @@ KW_TEST(badinput_error_and_reason_codes_stable) {
     CHECK(!kw_reason_allows(KW_R_NO_GRANT));
     CHECK(!kw_reason_allows((kw_reason)999));
 }
+
+/* Decisions refuse instants outside 1970..9999 instead of computing with
+ * them (an out-of-range `now` once overflowed idempotency expiry). */
+FX_TEST(badinput_decision_time_out_of_range) {
+    CHECK_OK(fx_owned(f, FX_T, "lock1", "alice", NULL));
+    kw_decision d;
+    CHECK_ERR(kw_check(f->eng, FX_T, "alice", "lock1", "unlock", -1, &d), KW_BAD_TIME);
+    CHECK_ERR(kw_check(f->eng, FX_T, "alice", "lock1", "unlock", KW_TIME_MAX + 1, &d), KW_BAD_TIME);
+    CHECK_ERR(kw_use(f->eng, FX_T, "alice", "lock1", "unlock", "k1", INT64_MIN, &d), KW_BAD_TIME);
+    CHECK_ERR(kw_use(f->eng, FX_T, "alice", "lock1", "unlock", "k1", INT64_MAX, &d), KW_BAD_TIME);
+    /* the refused call stored nothing under the key */
+    CHECK_OK(kw_use(f->eng, FX_T, "alice", "lock1", "unlock", "k1", KW_TIME_MAX, &d));
+    CHECK(d.allowed);
+    CHECK_OK(kw_check(f->eng, FX_T, "alice", "lock1", "unlock", KW_TIME_MIN, &d));
+    CHECK(d.allowed);
+}
