@@ -20,8 +20,6 @@
 
 #include "core/internal.h"
 
-uint32_t kw__pair_head(const kw__tenant *t, uint32_t res, uint32_t user);
-
 typedef struct ord {
     uint32_t rank;
     kw_time  end, granted;
@@ -111,7 +109,7 @@ static void evaluate(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw
     const kw__user *us = &t->users[u];
     if (res->node != KW__NONE) {
         for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) {
-            const kw__admin *ad = &t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]];
+            const kw__role *ad = &t->roles[KW__UL_ADMINS].v[kw__ul(us, KW__UL_ADMINS)->v[i]];
             uint32_t need = ad->node == res->node ? KW_POW_OPEN_OWN : KW_POW_OPEN_LOWER;
             if (!(ad->powers & need) || !kw__node_is_ancestor(t, ad->node, res->node)) continue;
             kw_reason why = ad->has_cond ? cond_reason(&ad->c, tz, now) : KW_R_ALLOWED_GRANT;
@@ -131,7 +129,7 @@ static void evaluate(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw
         const kw__type *ty = &t->types[res->type];
         const kw__node *y = &t->nodes[res->node];
         for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) {
-            const kw__member *b = &t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]];
+            const kw__role *b = &t->roles[KW__UL_BINDINGS].v[kw__ul(us, KW__UL_BINDINGS)->v[i]];
             const kw__node *x = &t->nodes[b->node];
             if (x->org != y->org) continue;
             if (b->node != res->node) {

@@ -41,13 +41,6 @@ KW__FINDER(node, nodes, id)
 KW__FINDER(plan, plans, id)
 
 /* Insert helpers used by the modules creating objects. */
-kw_err kw__user_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__type_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__res_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__node_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__plan_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-void kw__res_unindex(kw__tenant *t, const char *id);
-void kw__node_unindex(kw__tenant *t, const char *id);
 
 kw_err kw__user_index(kw_engine *eng, kw__tenant *t, uint32_t i) {
     return kw__idx_insert(eng, &t->users_idx, kw__hash_str(t->users[i].id), i, user_hash, t);

@@ -28,7 +28,6 @@ static uint64_t pair_hash(const void *ctx, uint32_t slot) {
     return pair_hash_of(g->res, g->user);
 }
 
-uint32_t kw__pair_head(const kw__tenant *t, uint32_t res, uint32_t user);
 uint32_t kw__pair_head(const kw__tenant *t, uint32_t res, uint32_t user) {
     pair_key k = { res, user };
     return kw__idx_find(&t->pair_idx, pair_hash_of(res, user), pair_eq, t, &k, NULL);
@@ -160,7 +159,6 @@ int64_t kw__grant_remaining(const kw__grant *g, kw_date today) {
 void kw__res_clear_personal(kw_engine *eng, kw__tenant *t, uint32_t r) {
     kw__res *res = &t->res[r];
     while (res->grant_head != KW__NONE) kw__grant_delete(eng, t, res->grant_head);
-    void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
     for (uint32_t i = 0; i < res->nsharers; i++) {
         kw__user *u = &t->users[res->sharers[i].user];
         kw__ul_remove(u, KW__UL_SHARED, r);

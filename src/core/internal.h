@@ -187,18 +187,19 @@ static inline const kw__u32vec *kw__ul(const kw__user *u, unsigned which) {
 kw_err kw__ul_push(kw_engine *eng, kw__user *u, unsigned which, uint32_t x);
 void   kw__ul_remove(kw__user *u, unsigned which, uint32_t x);
 
-typedef struct kw__member {           /* a binding of a user at a node */
+/* A user's role at a node: a binding (period and condition) or an admin
+ * role (powers and condition). Both kinds share one layout and one set of
+ * helpers; the kind is KW__UL_BINDINGS or KW__UL_ADMINS, which also names
+ * the user's list of them. */
+typedef struct kw__role {
     uint32_t user, node;
-    kw_time  from, until;            /* 0 = open */
+    uint32_t powers;                 /* admins only */
+    kw_time  from, until;            /* bindings only; 0 = open */
     bool     has_cond, live;
     kw__cond c;
-} kw__member;
+} kw__role;
 
-typedef struct kw__admin {
-    uint32_t user, node, powers;
-    bool     has_cond, live;
-    kw__cond c;
-} kw__admin;
+typedef struct kw__roles { kw__role *v; uint32_t n, cap; } kw__roles;
 
 typedef struct kw__planref { uint32_t type, plan; } kw__planref;
 
@@ -222,8 +223,7 @@ typedef struct kw__node {
     uint32_t  first_child, next_sibling, prev_sibling;
     bool      enabled, live;
     uint32_t *res;      uint32_t nres, capres;
-    uint32_t *members;  uint32_t nmembers, capmembers;
-    uint32_t *admins;   uint32_t nadmins, capadmins;
+    kw__u32vec roles[2];             /* by kind: bindings, admins here */
 } kw__node;
 
 typedef struct kw__plan {
@@ -263,8 +263,7 @@ typedef struct kw__tenant {
     kw__idx    pair_idx;                         /* (res, user) → first slot */
     kw__org   *orgs;  uint32_t norgs, caporgs;   /* org i's root is a node */
     kw__node  *nodes; uint32_t nnodes, capnodes; kw__idx nodes_idx;
-    kw__member *members; uint32_t nmembers, capmembers;
-    kw__admin *admins; uint32_t nadmins, capadmins;
+    kw__roles  roles[2];                         /* by kind: bindings, admin roles */
     kw__plan  *plans; uint32_t nplans, capplans; kw__idx plans_idx;
     kw__idem   idem[KW__IDEM_STRIPES];
     pthread_mutex_t usage_lock;
@@ -291,6 +290,27 @@ struct kw_engine {
 };
 
 /* ------------------------------------------------------------ helpers */
+
+/* Small u32 vectors: append (growing), and remove one value (order not kept). */
+kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
+void   kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
+
+/* Name indexes of a tenant's objects (engine.c). */
+kw_err kw__user_index(kw_engine *eng, kw__tenant *t, uint32_t i);
+kw_err kw__type_index(kw_engine *eng, kw__tenant *t, uint32_t i);
+kw_err kw__res_index(kw_engine *eng, kw__tenant *t, uint32_t i);
+kw_err kw__node_index(kw_engine *eng, kw__tenant *t, uint32_t i);
+kw_err kw__plan_index(kw_engine *eng, kw__tenant *t, uint32_t i);
+void   kw__res_unindex(kw__tenant *t, const char *id);
+void   kw__node_unindex(kw__tenant *t, const char *id);
+
+/* Resources (model.c): validate a definition, create it (at `node` or
+ * KW__NONE), and remove every trace of one. */
+kw_err kw__res_prepare(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
+                       bool need_type, const kw_tz **tz, uint32_t *type);
+kw_err kw__res_commit(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
+                      const kw_tz *tz, uint32_t type, uint32_t node, uint32_t *out);
+void   kw__res_kill(kw_engine *eng, kw__tenant *t, uint32_t r);
 
 bool kw__valid_id(const char *s);
 bool kw__valid_key(const char *s);
@@ -319,7 +339,11 @@ kw_err kw__func_mask(char *const *names, uint32_t nnames, const char *const *fun
 /* Zone by name (loading it through the loader if needed; write lock). */
 kw_err kw__zone_get(kw_engine *eng, const char *name, const kw_tz **out);
 
-/* Grants. */
+/* Grants (grant.c). First slot of the (res, user) chain or KW__NONE. */
+uint32_t kw__pair_head(const kw__tenant *t, uint32_t res, uint32_t user);
+/* Fill a public grant record (personal.c). */
+void kw__grant_info(const kw__tenant *t, const kw__grant *g, uint64_t id, kw_time now,
+                    kw_grant_info *out);
 kw_err kw__grant_new(kw_engine *eng, kw__tenant *t, uint32_t res, uint32_t user,
                      uint32_t issuer, uint8_t issuer_kind, uint64_t funcs,
                      const kw__cond *c, kw_time now, uint32_t *slot);
@@ -328,7 +352,11 @@ void kw__res_clear_personal(kw_engine *eng, kw__tenant *t, uint32_t res);
 uint64_t kw__grant_effective(const kw__tenant *t, const kw__grant *g, kw_time now);
 int64_t kw__grant_remaining(const kw__grant *g, kw_date today);
 
-/* Organisations. */
+/* Organisations (org.c). Pre-order walk of the subtree at `root`: the node
+ * after `n`, or KW__NONE at the end. */
+uint32_t kw__subtree_next(const kw__tenant *t, uint32_t root, uint32_t n);
+/* Organisation index of org id `id`: KW_BAD_ID, KW_UNKNOWN_ORG. */
+kw_err kw__org_find(const kw__tenant *t, const char *id, uint32_t *org);
 bool kw__node_effective(const kw__tenant *t, uint32_t node);
 bool kw__node_is_ancestor(const kw__tenant *t, uint32_t anc, uint32_t node);
 /* KW_OK when `actor` (KW__NONE = super-admin) may do `act` on `node`. */

@@ -6,18 +6,6 @@
 
 #include "core/internal.h"
 
-kw_err kw__type_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__res_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-kw_err kw__user_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-void kw__res_unindex(kw__tenant *t, const char *id);
-kw_err kw__res_prepare(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
-                       bool need_type, const kw_tz **tz, uint32_t *type);
-kw_err kw__res_commit(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
-                      const kw_tz *tz, uint32_t type, uint32_t node, uint32_t *out);
-void kw__res_kill(kw_engine *eng, kw__tenant *t, uint32_t r);
-void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
-kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
-
 void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x) {
     for (uint32_t i = 0; i < *n; i++)
         if (v[i] == x) { v[i] = v[--*n]; return; }
@@ -389,7 +377,7 @@ static bool may_create_users(const kw__tenant *t, uint32_t a, kw_time now) {
     if (a == KW__NONE) return false;
     const kw__u32vec *roles = kw__ul(&t->users[a], KW__UL_ADMINS);
     for (uint32_t i = 0; i < roles->n; i++) {
-        const kw__admin *ad = &t->admins[roles->v[i]];
+        const kw__role *ad = &t->roles[KW__UL_ADMINS].v[roles->v[i]];
         if (!(ad->powers & (KW_POW_OWN_USERS | KW_POW_LOWER_USERS))) continue;
         if (!kw__node_effective(t, ad->node)) continue;
         if (ad->has_cond && kw__cond_time(&ad->c, kw__utc_zone(t), now) != KW_R_ALLOWED_GRANT) continue;
@@ -497,13 +485,11 @@ void kw__tenant_free(kw_engine *eng, kw__tenant *t) {
     for (uint32_t i = 0; i < t->nnodes; i++) {
         kw__free(eng, t->nodes[i].id);
         kw__free(eng, t->nodes[i].res);
-        kw__free(eng, t->nodes[i].members);
-        kw__free(eng, t->nodes[i].admins);
+        for (unsigned k = 0; k < 2; k++) kw__free(eng, t->nodes[i].roles[k].v);
     }
     kw__free(eng, t->nodes);
     kw__idx_free(eng, &t->nodes_idx);
-    kw__free(eng, t->members);
-    kw__free(eng, t->admins);
+    for (unsigned k = 0; k < 2; k++) kw__free(eng, t->roles[k].v);
     for (uint32_t i = 0; i < t->nplans; i++) kw__free(eng, t->plans[i].id);
     kw__free(eng, t->plans);
     kw__idx_free(eng, &t->plans_idx);

@@ -12,16 +12,6 @@
 
 #include "core/internal.h"
 
-kw_err kw__node_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-void kw__node_unindex(kw__tenant *t, const char *id);
-kw_err kw__res_prepare(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
-                       bool need_type, const kw_tz **tz, uint32_t *type);
-kw_err kw__res_commit(kw_engine *eng, kw__tenant *t, const kw_resource_def *def,
-                      const kw_tz *tz, uint32_t type, uint32_t node, uint32_t *out);
-void kw__res_kill(kw_engine *eng, kw__tenant *t, uint32_t r);
-void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
-kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
-
 /* ------------------------------------------------------------ tree helpers */
 
 bool kw__node_effective(const kw__tenant *t, uint32_t node) {
@@ -39,7 +29,7 @@ bool kw__node_is_ancestor(const kw__tenant *t, uint32_t anc, uint32_t node) {
     return n == anc;
 }
 
-static uint32_t subtree_next(const kw__tenant *t, uint32_t root, uint32_t n) {
+uint32_t kw__subtree_next(const kw__tenant *t, uint32_t root, uint32_t n) {
     if (t->nodes[n].first_child != KW__NONE) return t->nodes[n].first_child;
     while (n != root) {
         if (t->nodes[n].next_sibling != KW__NONE) return t->nodes[n].next_sibling;
@@ -55,7 +45,7 @@ static bool admin_holds(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t
     if (a == KW__GHOST) return false;
     const kw__user *u = &t->users[a];
     for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
-        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
+        const kw__role *ad = &t->roles[KW__UL_ADMINS].v[kw__ul(u, KW__UL_ADMINS)->v[i]];
         uint32_t need = ad->node == node ? own : lower;
         if (!(ad->powers & need)) continue;
         if (t->nodes[ad->node].org != t->nodes[node].org) continue;
@@ -120,10 +110,9 @@ static kw_err find_node(const kw__tenant *t, const char *id, uint32_t *n) {
     return *n == KW__NONE ? KW_UNKNOWN_NODE : KW_OK;
 }
 
-static kw_err find_org(const kw__tenant *t, const char *id, uint32_t *org) {
-    uint32_t n;
+kw_err kw__org_find(const kw__tenant *t, const char *id, uint32_t *org) {
     if (!kw__valid_id(id)) return KW_BAD_ID;
-    n = kw__node_find(t, id);
+    uint32_t n = kw__node_find(t, id);
     if (n == KW__NONE || t->nodes[n].parent != KW__NONE) return KW_UNKNOWN_ORG;
     *org = t->nodes[n].org;
     return KW_OK;
@@ -171,35 +160,26 @@ static void node_detach(kw__tenant *t, uint32_t n) {
     nd->prev_sibling = nd->next_sibling = KW__NONE;
 }
 
-static void member_kill(kw__tenant *t, uint32_t m) {
-    kw__member *b = &t->members[m];
-    kw__user *u = &t->users[b->user];
-    kw__ul_remove(u, KW__UL_BINDINGS, m);
-    kw__node *nd = &t->nodes[b->node];
-    kw__vec_remove_u32(nd->members, &nd->nmembers, m);
-    b->live = false;
-}
-
-static void admin_kill(kw__tenant *t, uint32_t a) {
-    kw__admin *ad = &t->admins[a];
-    kw__user *u = &t->users[ad->user];
-    kw__ul_remove(u, KW__UL_ADMINS, a);
-    kw__node *nd = &t->nodes[ad->node];
-    kw__vec_remove_u32(nd->admins, &nd->nadmins, a);
-    ad->live = false;
+/* Remove role `i` of `kind` from its user's and its node's lists. */
+static void role_kill(kw__tenant *t, unsigned kind, uint32_t i) {
+    kw__role *r = &t->roles[kind].v[i];
+    kw__ul_remove(&t->users[r->user], kind, i);
+    kw__u32vec *at = &t->nodes[r->node].roles[kind];
+    kw__vec_remove_u32(at->v, &at->n, i);
+    r->live = false;
 }
 
 /* Remove node n's subtree entirely (write lock held, touches done). */
 static void subtree_kill(kw_engine *eng, kw__tenant *t, uint32_t root) {
     /* collect first: killing changes nothing about the tree links we follow */
-    for (uint32_t n = root; n != KW__NONE; n = subtree_next(t, root, n)) {
+    for (uint32_t n = root; n != KW__NONE; n = kw__subtree_next(t, root, n)) {
         kw__node *nd = &t->nodes[n];
         while (nd->nres) kw__res_kill(eng, t, nd->res[nd->nres - 1u]);
-        while (nd->nmembers) member_kill(t, nd->members[nd->nmembers - 1u]);
-        while (nd->nadmins) admin_kill(t, nd->admins[nd->nadmins - 1u]);
+        for (unsigned kind = 0; kind < 2; kind++)
+            while (nd->roles[kind].n) role_kill(t, kind, nd->roles[kind].v[nd->roles[kind].n - 1u]);
     }
     node_detach(t, root);
-    for (uint32_t n = root; n != KW__NONE; n = subtree_next(t, root, n)) {
+    for (uint32_t n = root; n != KW__NONE; n = kw__subtree_next(t, root, n)) {
         kw__node *nd = &t->nodes[n];
         kw__node_unindex(t, nd->id);
         nd->live = false;
@@ -241,7 +221,7 @@ kw_err kw_org_set_enabled(kw_engine *eng, const char *tenant, const char *actor,
     uint32_t oi;
     KW__LOCK_WR(eng);
     kw_err e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_org(c.t, org, &oi);
+    if (!e) e = kw__org_find(c.t, org, &oi);
     if (e) goto out;
     if (actor) { e = KW_FORBIDDEN; goto out; }
     c.t->orgs[oi].enabled = enabled;
@@ -260,7 +240,7 @@ kw_err kw_org_delete(kw_engine *eng, const char *tenant, const char *actor, cons
     uint32_t oi;
     KW__LOCK_WR(eng);
     kw_err e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_org(c.t, org, &oi);
+    if (!e) e = kw__org_find(c.t, org, &oi);
     if (e) goto out;
     if (actor) { e = KW_FORBIDDEN; goto out; }
     kw__tenant *t = c.t;
@@ -357,7 +337,7 @@ kw_err kw_node_move(kw_engine *eng, const char *tenant, const char *actor, const
     nd->next_sibling = pp->first_child;
     if (pp->first_child != KW__NONE) t->nodes[pp->first_child].prev_sibling = n;
     pp->first_child = n;
-    for (uint32_t x = n; x != KW__NONE; x = subtree_next(t, n, x))
+    for (uint32_t x = n; x != KW__NONE; x = kw__subtree_next(t, n, x))
         t->nodes[x].depth = t->nodes[t->nodes[x].parent].depth + 1u;
     kw__touch_reset(eng);
     (void)kw__touch_org(eng, t, nd->org);
@@ -405,8 +385,8 @@ kw_err kw_node_get(kw_engine *eng, const char *tenant, const char *node, kw_node
     out->depth = nd->depth;
     for (uint32_t ch = nd->first_child; ch != KW__NONE; ch = t->nodes[ch].next_sibling) out->nchildren++;
     out->nresources = nd->nres;
-    out->nbindings = nd->nmembers;
-    out->nadmins = nd->nadmins;
+    out->nbindings = nd->roles[KW__UL_BINDINGS].n;
+    out->nadmins = nd->roles[KW__UL_ADMINS].n;
 out:
     KW__UNLOCK(eng);
     return e;
@@ -464,7 +444,7 @@ out:
 
 /* Touch the resources a binding at node x can reach. */
 static void touch_reach(kw_engine *eng, const kw__tenant *t, uint32_t x) {
-    for (uint32_t n = x; n != KW__NONE; n = subtree_next(t, x, n)) {
+    for (uint32_t n = x; n != KW__NONE; n = kw__subtree_next(t, x, n)) {
         const kw__node *nd = &t->nodes[n];
         for (uint32_t k = 0; k < nd->nres; k++) {
             const kw__type *ty = &t->types[t->res[nd->res[k]].type];
@@ -482,18 +462,32 @@ static void touch_reach(kw_engine *eng, const kw__tenant *t, uint32_t x) {
     }
 }
 
-static uint32_t member_find(const kw__tenant *t, uint32_t node, uint32_t user) {
-    const kw__user *u = &t->users[user];
-    for (uint32_t i = 0; i < kw__ul(u, KW__UL_BINDINGS)->n; i++)
-        if (t->members[kw__ul(u, KW__UL_BINDINGS)->v[i]].node == node) return kw__ul(u, KW__UL_BINDINGS)->v[i];
+/* The `kind` role of user `user` at `node`, or KW__NONE. */
+static uint32_t role_find(const kw__tenant *t, unsigned kind, uint32_t node, uint32_t user) {
+    const kw__u32vec *mine = kw__ul(&t->users[user], kind);
+    for (uint32_t i = 0; i < mine->n; i++)
+        if (t->roles[kind].v[mine->v[i]].node == node) return mine->v[i];
     return KW__NONE;
 }
 
-static uint32_t admin_find(const kw__tenant *t, uint32_t node, uint32_t user) {
-    const kw__user *u = &t->users[user];
-    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++)
-        if (t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]].node == node) return kw__ul(u, KW__UL_ADMINS)->v[i];
-    return KW__NONE;
+/* Find or create the `kind` role of user u at node n (write lock held). */
+static kw_err role_put(kw_engine *eng, kw__tenant *t, unsigned kind, uint32_t n, uint32_t u,
+                       kw__role **out) {
+    uint32_t i = role_find(t, kind, n, u);
+    if (i == KW__NONE) {
+        kw__roles *all = &t->roles[kind];
+        kw_err e = kw__grow(eng, (void **)&all->v, &all->cap, all->n + 1u, sizeof *all->v);
+        if (e) return e;
+        e = kw__ul_push(eng, &t->users[u], kind, all->n);
+        if (e) return e;
+        kw__u32vec *at = &t->nodes[n].roles[kind];
+        e = kw__vec_push_u32(eng, &at->v, &at->n, &at->cap, all->n);
+        if (e) { t->users[u].lists[kind].n--; return e; }
+        i = all->n++;
+        all->v[i] = (kw__role){ .user = u, .node = n, .live = true };
+    }
+    *out = &t->roles[kind].v[i];
+    return KW_OK;
 }
 
 static kw_err extra_cond(const kw_cond *cond, bool *has, kw__cond *pc) {
@@ -507,6 +501,21 @@ static kw_err extra_cond(const kw_cond *cond, bool *has, kw__cond *pc) {
     return KW_OK;
 }
 
+/* Common prologue of the binding and admin calls: tenant, node, created
+ * user, then (act != 0) the actor's right to `act` on the node; *i receives
+ * the user's existing `kind` role there or KW__NONE. */
+static kw_err role_lookup(kw_engine *eng, const char *tenant, const char *actor, const char *node,
+                          const char *user, unsigned kind, kw_org_action act, kw_time now,
+                          ctx *c, uint32_t *n, uint32_t *i) {
+    uint32_t u;
+    kw_err e = open_tenant(eng, tenant, actor, c);
+    if (!e) e = find_node(c->t, node, n);
+    if (!e) e = find_created_user(c->t, user, &u);
+    if (!e && act) e = kw__org_may(c->t, c->actor, *n, act, now);
+    if (!e) *i = role_find(c->t, kind, *n, u);
+    return e;
+}
+
 kw_err kw_member_bind(kw_engine *eng, const char *tenant, const char *actor, const char *node,
                       const char *user, kw_time from, kw_time until, const kw_cond *cond,
                       kw_time now) {
@@ -518,35 +527,19 @@ kw_err kw_member_bind(kw_engine *eng, const char *tenant, const char *actor, con
     kw_err e = extra_cond(cond, &has, &pc);
     if (e) return e;
     ctx c;
-    uint32_t n, u;
+    uint32_t n, i;
+    kw__role *b;
     KW__LOCK_WR(eng);
-    e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e) e = kw__org_may(c.t, c.actor, n, KW_ACT_USERS, now);
+    e = role_lookup(eng, tenant, actor, node, user, KW__UL_BINDINGS, KW_ACT_USERS, now, &c, &n, &i);
+    if (!e) e = role_put(eng, c.t, KW__UL_BINDINGS, n, kw__user_find(c.t, user), &b);
     if (e) goto out;
-    kw__tenant *t = c.t;
-    uint32_t m = member_find(t, n, u);
-    if (m == KW__NONE) {
-        e = kw__grow(eng, (void **)&t->members, &t->capmembers, t->nmembers + 1u, sizeof *t->members);
-        if (e) goto out;
-        kw__user *us = &t->users[u];
-        kw__node *nd = &t->nodes[n];
-        e = kw__ul_push(eng, us, KW__UL_BINDINGS, t->nmembers);
-        if (e) goto out;
-        e = kw__vec_push_u32(eng, &nd->members, &nd->nmembers, &nd->capmembers, t->nmembers);
-        if (e) { us->lists[KW__UL_BINDINGS].n--; goto out; }
-        m = t->nmembers++;
-        t->members[m] = (kw__member){ .user = u, .node = n, .live = true };
-    }
-    kw__member *b = &t->members[m];
     b->from = from;
     b->until = until;
     b->has_cond = has;
     b->c = pc;
     kw__touch_reset(eng);
-    touch_reach(eng, t, n);
-    kw__emit(eng, t, KW_CH_MEMBER_BIND, actor, node, user, 0, now);
+    touch_reach(eng, c.t, n);
+    kw__emit(eng, c.t, KW_CH_MEMBER_BIND, actor, node, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -556,17 +549,14 @@ kw_err kw_member_unbind(kw_engine *eng, const char *tenant, const char *actor, c
                         const char *user, kw_time now) {
     if (!eng) return KW_INVAL;
     ctx c;
-    uint32_t n, u, m = KW__NONE;
+    uint32_t n, i = KW__NONE;
     KW__LOCK_WR(eng);
-    kw_err e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e) e = kw__org_may(c.t, c.actor, n, KW_ACT_USERS, now);
-    if (!e && (m = member_find(c.t, n, u)) == KW__NONE) e = KW_UNKNOWN_BINDING;
+    kw_err e = role_lookup(eng, tenant, actor, node, user, KW__UL_BINDINGS, KW_ACT_USERS, now, &c, &n, &i);
+    if (!e && i == KW__NONE) e = KW_UNKNOWN_BINDING;
     if (e) goto out;
     kw__touch_reset(eng);
     touch_reach(eng, c.t, n);
-    member_kill(c.t, m);
+    role_kill(c.t, KW__UL_BINDINGS, i);
     kw__emit(eng, c.t, KW_CH_MEMBER_UNBIND, actor, node, user, 0, now);
 out:
     KW__UNLOCK(eng);
@@ -577,14 +567,12 @@ kw_err kw_member_get(kw_engine *eng, const char *tenant, const char *node, const
                      kw_binding_info *out) {
     if (!eng || !out) return KW_INVAL;
     ctx c;
-    uint32_t n, u, m = KW__NONE;
+    uint32_t n, i = KW__NONE;
     KW__LOCK_RD(eng);
-    kw_err e = open_tenant(eng, tenant, NULL, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e && (m = member_find(c.t, n, u)) == KW__NONE) e = KW_UNKNOWN_BINDING;
+    kw_err e = role_lookup(eng, tenant, NULL, node, user, KW__UL_BINDINGS, 0, 0, &c, &n, &i);
+    if (!e && i == KW__NONE) e = KW_UNKNOWN_BINDING;
     if (e) goto out;
-    const kw__member *b = &c.t->members[m];
+    const kw__role *b = &c.t->roles[KW__UL_BINDINGS].v[i];
     memset(out, 0, sizeof *out);
     snprintf(out->node, sizeof out->node, "%s", node);
     snprintf(out->user, sizeof out->user, "%s", user);
@@ -602,9 +590,9 @@ out:
 /* May actor give `powers` at node? It needs ADMINS there and every power. */
 static bool may_give(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t powers, kw_time now) {
     if (a == KW__GHOST) return false;
-    const kw__user *u = &t->users[a];
-    for (uint32_t i = 0; i < kw__ul(u, KW__UL_ADMINS)->n; i++) {
-        const kw__admin *ad = &t->admins[kw__ul(u, KW__UL_ADMINS)->v[i]];
+    const kw__u32vec *mine = kw__ul(&t->users[a], KW__UL_ADMINS);
+    for (uint32_t i = 0; i < mine->n; i++) {
+        const kw__role *ad = &t->roles[KW__UL_ADMINS].v[mine->v[i]];
         if (!(ad->powers & KW_POW_ADMINS) || (ad->powers & powers) != powers) continue;
         if (t->nodes[ad->node].org != t->nodes[node].org) continue;
         if (!kw__node_is_ancestor(t, ad->node, node) || !kw__node_effective(t, ad->node)) continue;
@@ -615,7 +603,7 @@ static bool may_give(const kw__tenant *t, uint32_t a, uint32_t node, uint32_t po
 }
 
 static void touch_subtree(kw_engine *eng, const kw__tenant *t, uint32_t root) {
-    for (uint32_t n = root; n != KW__NONE; n = subtree_next(t, root, n))
+    for (uint32_t n = root; n != KW__NONE; n = kw__subtree_next(t, root, n))
         for (uint32_t k = 0; k < t->nodes[n].nres; k++) (void)kw__touch(eng, t->nodes[n].res[k]);
 }
 
@@ -628,35 +616,19 @@ kw_err kw_admin_put(kw_engine *eng, const char *tenant, const char *actor, const
     kw_err e = extra_cond(cond, &has, &pc);
     if (e) return e;
     ctx c;
-    uint32_t n, u;
+    uint32_t n, i;
+    kw__role *ad;
     KW__LOCK_WR(eng);
-    e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e) e = kw__org_may(c.t, c.actor, n, KW_ACT_ADMINS, now);
+    e = role_lookup(eng, tenant, actor, node, user, KW__UL_ADMINS, KW_ACT_ADMINS, now, &c, &n, &i);
     if (!e && c.actor != KW__NONE && !may_give(c.t, c.actor, n, powers, now)) e = KW_FORBIDDEN;
+    if (!e) e = role_put(eng, c.t, KW__UL_ADMINS, n, kw__user_find(c.t, user), &ad);
     if (e) goto out;
-    kw__tenant *t = c.t;
-    uint32_t a = admin_find(t, n, u);
-    if (a == KW__NONE) {
-        e = kw__grow(eng, (void **)&t->admins, &t->capadmins, t->nadmins + 1u, sizeof *t->admins);
-        if (e) goto out;
-        kw__user *us = &t->users[u];
-        kw__node *nd = &t->nodes[n];
-        e = kw__ul_push(eng, us, KW__UL_ADMINS, t->nadmins);
-        if (e) goto out;
-        e = kw__vec_push_u32(eng, &nd->admins, &nd->nadmins, &nd->capadmins, t->nadmins);
-        if (e) { us->lists[KW__UL_ADMINS].n--; goto out; }
-        a = t->nadmins++;
-        t->admins[a] = (kw__admin){ .user = u, .node = n, .live = true };
-    }
-    kw__admin *ad = &t->admins[a];
     ad->powers = powers;
     ad->has_cond = has;
     ad->c = pc;
     kw__touch_reset(eng);
-    touch_subtree(eng, t, n);
-    kw__emit(eng, t, KW_CH_ADMIN_PUT, actor, node, user, 0, now);
+    touch_subtree(eng, c.t, n);
+    kw__emit(eng, c.t, KW_CH_ADMIN_PUT, actor, node, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -666,17 +638,14 @@ kw_err kw_admin_delete(kw_engine *eng, const char *tenant, const char *actor, co
                        const char *user, kw_time now) {
     if (!eng) return KW_INVAL;
     ctx c;
-    uint32_t n, u, a = KW__NONE;
+    uint32_t n, i = KW__NONE;
     KW__LOCK_WR(eng);
-    kw_err e = open_tenant(eng, tenant, actor, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e) e = kw__org_may(c.t, c.actor, n, KW_ACT_ADMINS, now);
-    if (!e && (a = admin_find(c.t, n, u)) == KW__NONE) e = KW_UNKNOWN_ADMIN;
+    kw_err e = role_lookup(eng, tenant, actor, node, user, KW__UL_ADMINS, KW_ACT_ADMINS, now, &c, &n, &i);
+    if (!e && i == KW__NONE) e = KW_UNKNOWN_ADMIN;
     if (e) goto out;
     kw__touch_reset(eng);
     touch_subtree(eng, c.t, n);
-    admin_kill(c.t, a);
+    role_kill(c.t, KW__UL_ADMINS, i);
     kw__emit(eng, c.t, KW_CH_ADMIN_DELETE, actor, node, user, 0, now);
 out:
     KW__UNLOCK(eng);
@@ -687,14 +656,12 @@ kw_err kw_admin_get(kw_engine *eng, const char *tenant, const char *node, const 
                     kw_admin_info *out) {
     if (!eng || !out) return KW_INVAL;
     ctx c;
-    uint32_t n, u, a = KW__NONE;
+    uint32_t n, i = KW__NONE;
     KW__LOCK_RD(eng);
-    kw_err e = open_tenant(eng, tenant, NULL, &c);
-    if (!e) e = find_node(c.t, node, &n);
-    if (!e) e = find_created_user(c.t, user, &u);
-    if (!e && (a = admin_find(c.t, n, u)) == KW__NONE) e = KW_UNKNOWN_ADMIN;
+    kw_err e = role_lookup(eng, tenant, NULL, node, user, KW__UL_ADMINS, 0, 0, &c, &n, &i);
+    if (!e && i == KW__NONE) e = KW_UNKNOWN_ADMIN;
     if (e) goto out;
-    const kw__admin *ad = &c.t->admins[a];
+    const kw__role *ad = &c.t->roles[KW__UL_ADMINS].v[i];
     memset(out, 0, sizeof *out);
     snprintf(out->node, sizeof out->node, "%s", node);
     snprintf(out->user, sizeof out->user, "%s", user);
@@ -735,8 +702,8 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
     kw__tenant *t = c.t;
     kw__user *us = &t->users[u];
     kw__touch_reset(eng);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) touch_reach(eng, t, t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]].node);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) touch_subtree(eng, t, t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]].node);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) touch_reach(eng, t, t->roles[KW__UL_BINDINGS].v[kw__ul(us, KW__UL_BINDINGS)->v[i]].node);
+    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) touch_subtree(eng, t, t->roles[KW__UL_ADMINS].v[kw__ul(us, KW__UL_ADMINS)->v[i]].node);
     for (uint32_t i = 0; i < kw__ul(us, KW__UL_ASSIGNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_ASSIGNED)->v[i]);
     for (uint32_t i = 0; i < kw__ul(us, KW__UL_OWNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_OWNED)->v[i]);
     for (uint32_t i = 0; i < kw__ul(us, KW__UL_SHARED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_SHARED)->v[i]);
@@ -744,8 +711,8 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
         (void)kw__touch(eng, kw__grant_at(t, s)->res);
     kw__emit(eng, t, KW_CH_USER_DELETE, actor, user, NULL, 0, now);
 
-    while (kw__ul(us, KW__UL_BINDINGS)->n) member_kill(t, kw__ul(us, KW__UL_BINDINGS)->v[kw__ul(us, KW__UL_BINDINGS)->n - 1u]);
-    while (kw__ul(us, KW__UL_ADMINS)->n) admin_kill(t, kw__ul(us, KW__UL_ADMINS)->v[kw__ul(us, KW__UL_ADMINS)->n - 1u]);
+    for (unsigned kind = 0; kind < 2; kind++)
+        while (kw__ul(us, kind)->n) role_kill(t, kind, kw__ul(us, kind)->v[kw__ul(us, kind)->n - 1u]);
     while (kw__ul(us, KW__UL_ASSIGNED)->n) {
         kw__res *r = &t->res[us->lists[KW__UL_ASSIGNED].v[--us->lists[KW__UL_ASSIGNED].n]];
         for (uint32_t i = 0; i < r->nassigns; i++)

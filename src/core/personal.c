@@ -7,9 +7,6 @@
 
 #include "core/internal.h"
 
-void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
-kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
-
 /* Common prologue of personal-level writes: look up tenant and resource. */
 static kw_err lookup(kw_engine *eng, const char *tenant, const char *actor, const char *resource,
                      kw__tenant **t, uint32_t *r) {
@@ -388,8 +385,6 @@ out:
 }
 
 /* Fill *out from grant g (read lock held). */
-void kw__grant_info(const kw__tenant *t, const kw__grant *g, uint64_t id, kw_time now,
-                    kw_grant_info *out);
 void kw__grant_info(const kw__tenant *t, const kw__grant *g, uint64_t id, kw_time now,
                     kw_grant_info *out) {
     const kw__res *r = &t->res[g->res];

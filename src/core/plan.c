@@ -8,10 +8,6 @@
 
 #include "core/internal.h"
 
-kw_err kw__plan_index(kw_engine *eng, kw__tenant *t, uint32_t i);
-void kw__vec_remove_u32(uint32_t *v, uint32_t *n, uint32_t x);
-kw_err kw__vec_push_u32(kw_engine *eng, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
-
 static kw_err open_tenant(kw_engine *eng, const char *tenant, const char *actor, kw__tenant **t) {
     if (!kw__valid_id(tenant)) return KW_BAD_ID;
     if (actor && !kw__valid_id(actor)) return KW_BAD_ID;
@@ -86,14 +82,6 @@ out:
     return e;
 }
 
-static kw_err find_org(const kw__tenant *t, const char *id, uint32_t *org) {
-    if (!kw__valid_id(id)) return KW_BAD_ID;
-    uint32_t n = kw__node_find(t, id);
-    if (n == KW__NONE || t->nodes[n].parent != KW__NONE) return KW_UNKNOWN_ORG;
-    *org = t->nodes[n].org;
-    return KW_OK;
-}
-
 kw_err kw_org_set_plan(kw_engine *eng, const char *tenant, const char *actor, const char *org,
                        const char *plan, const char *type, kw_time now) {
     if (!eng) return KW_INVAL;
@@ -101,7 +89,7 @@ kw_err kw_org_set_plan(kw_engine *eng, const char *tenant, const char *actor, co
     uint32_t o, p = KW__NONE, ty;
     KW__LOCK_WR(eng);
     kw_err e = open_tenant(eng, tenant, actor, &t);
-    if (!e) e = find_org(t, org, &o);
+    if (!e) e = kw__org_find(t, org, &o);
     if (e) goto out;
     if (actor) { e = KW_FORBIDDEN; goto out; }
     if (plan) {
@@ -262,7 +250,7 @@ kw_err kw_usage_query(kw_engine *eng, const char *tenant, const char *actor, con
     next_cursor[0] = '\0';
     KW__LOCK_RD(eng);
     kw_err e = open_tenant(eng, tenant, actor, &t);
-    if (!e) e = find_org(t, org, &o);
+    if (!e) e = kw__org_find(t, org, &o);
     if (e) goto out;
     if (actor) {
         uint32_t a = kw__user_find(t, actor);

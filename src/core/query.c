@@ -13,9 +13,6 @@
 
 #include "core/internal.h"
 
-void kw__grant_info(const kw__tenant *t, const kw__grant *g, uint64_t id, kw_time now,
-                    kw_grant_info *out);
-
 typedef struct named { const char *id; uint32_t idx; } named;
 
 typedef struct nset {
@@ -50,15 +47,6 @@ static void nset_finish(nset *s) {
         s->v[m++] = s->v[i];
     }
     s->n = m;
-}
-
-static uint32_t subtree_next(const kw__tenant *t, uint32_t root, uint32_t n) {
-    if (t->nodes[n].first_child != KW__NONE) return t->nodes[n].first_child;
-    while (n != root) {
-        if (t->nodes[n].next_sibling != KW__NONE) return t->nodes[n].next_sibling;
-        n = t->nodes[n].parent;
-    }
-    return KW__NONE;
 }
 
 static void add_node_res(const kw__tenant *t, nset *s, uint32_t n) {
@@ -106,12 +94,12 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
         nset_add(&s, t->res[r].id, r);
     }
     for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) {
-        uint32_t root = t->admins[kw__ul(us, KW__UL_ADMINS)->v[i]].node;
-        for (uint32_t n = root; n != KW__NONE; n = subtree_next(t, root, n)) add_node_res(t, &s, n);
+        uint32_t root = t->roles[KW__UL_ADMINS].v[kw__ul(us, KW__UL_ADMINS)->v[i]].node;
+        for (uint32_t n = root; n != KW__NONE; n = kw__subtree_next(t, root, n)) add_node_res(t, &s, n);
     }
     for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) {
-        uint32_t x = t->members[kw__ul(us, KW__UL_BINDINGS)->v[i]].node;
-        for (uint32_t n = x; n != KW__NONE; n = subtree_next(t, x, n)) add_node_res(t, &s, n);
+        uint32_t x = t->roles[KW__UL_BINDINGS].v[kw__ul(us, KW__UL_BINDINGS)->v[i]].node;
+        for (uint32_t n = x; n != KW__NONE; n = kw__subtree_next(t, x, n)) add_node_res(t, &s, n);
         for (uint32_t n = t->nodes[x].parent; n != KW__NONE; n = t->nodes[n].parent)
             add_node_res(t, &s, n);
     }
@@ -151,8 +139,8 @@ out:
 
 static void add_node_members(const kw__tenant *t, nset *s, uint32_t n) {
     const kw__node *nd = &t->nodes[n];
-    for (uint32_t k = 0; k < nd->nmembers; k++) {
-        uint32_t u = t->members[nd->members[k]].user;
+    for (uint32_t k = 0; k < nd->roles[KW__UL_BINDINGS].n; k++) {
+        uint32_t u = t->roles[KW__UL_BINDINGS].v[nd->roles[KW__UL_BINDINGS].v[k]].user;
         nset_add(s, t->users[u].id, u);
     }
 }
@@ -191,13 +179,13 @@ kw_err kw_list_resource_users(kw_engine *eng, const char *tenant, const char *re
     if (res->node != KW__NONE) {
         for (uint32_t n = res->node; n != KW__NONE; n = t->nodes[n].parent) {
             const kw__node *nd = &t->nodes[n];
-            for (uint32_t k = 0; k < nd->nadmins; k++) {
-                uint32_t uu = t->admins[nd->admins[k]].user;
+            for (uint32_t k = 0; k < nd->roles[KW__UL_ADMINS].n; k++) {
+                uint32_t uu = t->roles[KW__UL_ADMINS].v[nd->roles[KW__UL_ADMINS].v[k]].user;
                 nset_add(&s, t->users[uu].id, uu);
             }
             add_node_members(t, &s, n);   /* bindings above (up rule decides) */
         }
-        for (uint32_t n = res->node; n != KW__NONE; n = subtree_next(t, res->node, n))
+        for (uint32_t n = res->node; n != KW__NONE; n = kw__subtree_next(t, res->node, n))
             add_node_members(t, &s, n);   /* bindings below (down rule decides) */
     }
     if (s.oom) { e = KW_NOMEM; goto out; }
