@@ -388,7 +388,10 @@ static void *cc_reader(void *arg) {
         }
         }
         /* the resource may be deleted meanwhile: that is a valid answer */
-        if (e && e != KW_UNKNOWN_RESOURCE) w->errors++;
+        if (e && e != KW_UNKNOWN_RESOURCE) {
+            w->errors++;
+            fprintf(stderr, "reader: %s\n", kw_err_code(e));
+        }
     }
     return NULL;
 }
@@ -430,12 +433,20 @@ static void *cc_writer(void *arg) {
             } else {
                 kw_resource_def def = { .id = res, .nfunctions = 1, .functions = fn };
                 e = kw_resource_create(w->eng, CC_T, &def, CC_NOW);
-                if (!e) e = kw_bind(w->eng, CC_T, NULL, res, "owner", CC_NOW);
                 if (e == KW_EXISTS) e = KW_OK;
+                else if (!e) {
+                    /* The other writer may delete the resource (and even
+                     * re-create and bind it) between these two calls. */
+                    e = kw_bind(w->eng, CC_T, NULL, res, "owner", CC_NOW);
+                    if (e == KW_UNKNOWN_RESOURCE || e == KW_ALREADY_OWNED) e = KW_OK;
+                }
             }
             break;
         }
-        if (e) w->errors++;
+        if (e) {
+            w->errors++;
+            fprintf(stderr, "writer op %d: %s\n", (int)((x >> 8) % 8), kw_err_code(e));
+        }
     }
     atomic_fetch_add(w->stop, 1);
     return NULL;
