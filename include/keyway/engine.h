@@ -32,6 +32,7 @@
 #ifndef KEYWAY_ENGINE_H
 #define KEYWAY_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,7 +73,9 @@ const char *kw_change_kind_name(kw_change_kind k);
  * `versions[i]` (a superset of the truly affected resources is allowed;
  * never a subset). For KW_CH_CONSUME no version changes (counts are
  * runtime state, not policy): nresources is 1 and versions[0] is the
- * resource's current version. */
+ * resource's current version. If the engine could not list the affected
+ * resources (out of memory), `all_resources` is true, nresources is 0 and
+ * every resource of the tenant got a new version. */
 typedef struct kw_change {
     uint64_t       seq;        /* strictly increasing over the engine's life */
     kw_change_kind kind;
@@ -85,6 +88,7 @@ typedef struct kw_change {
     size_t         nresources;
     const char *const *resources;
     const uint64_t    *versions;
+    bool           all_resources;  /* every resource of the tenant changed */
 } kw_change;
 
 typedef void (*kw_change_fn)(void *ctx, const kw_change *change);

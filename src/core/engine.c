@@ -184,6 +184,8 @@ void kw_engine_free(kw_engine *eng) {
     kw__free(eng, eng->zones);
     kw__idx_free(eng, &eng->zone_idx);
     kw__free(eng, eng->scratch);
+    kw__free(eng, (void *)eng->scratch_ids);
+    kw__free(eng, eng->scratch_vers);
     kw_tz_free(eng->utc);
     for (unsigned i = 0; i < KW__STRIPES; i++) pthread_mutex_destroy(&eng->stripes[i]);
     pthread_rwlock_destroy(&eng->lock);
@@ -257,14 +259,32 @@ kw_err kw_tenant_exists(kw_engine *eng, const char *tenant) {
 
 /* ------------------------------------------------------------ changes */
 
-void kw__touch_reset(kw_engine *eng) { eng->nscratch = 0; }
+void kw__touch_reset(kw_engine *eng) {
+    eng->nscratch = 0;
+    eng->touch_failed = false;
+}
 
 kw_err kw__touch(kw_engine *eng, uint32_t res) {
-    kw_err e = kw__grow(eng, (void **)&eng->scratch, &eng->capscratch, eng->nscratch + 1u,
-                        sizeof *eng->scratch);
-    if (e) return e;
+    if (eng->nscratch == eng->capscratch) {
+        /* Grow the three arrays together so emitting never allocates. A
+         * partial failure leaves bigger arrays and the old capacity. */
+        uint32_t ncap = eng->capscratch ? eng->capscratch * 2u : 64u;
+        uint32_t *a = kw__realloc(eng, eng->scratch, (size_t)ncap * sizeof *a);
+        if (!a) goto fail;
+        eng->scratch = a;
+        const char **b = kw__realloc(eng, (void *)eng->scratch_ids, (size_t)ncap * sizeof *b);
+        if (!b) goto fail;
+        eng->scratch_ids = b;
+        uint64_t *c = kw__realloc(eng, eng->scratch_vers, (size_t)ncap * sizeof *c);
+        if (!c) goto fail;
+        eng->scratch_vers = c;
+        eng->capscratch = ncap;
+    }
     eng->scratch[eng->nscratch++] = res;
     return KW_OK;
+fail:
+    eng->touch_failed = true;
+    return KW_NOMEM;
 }
 
 kw_err kw__touch_org(kw_engine *eng, const kw__tenant *t, uint32_t org) {
@@ -286,35 +306,34 @@ static int cmp_u32(const void *a, const void *b) {
 
 void kw__emit(kw_engine *eng, kw__tenant *t, kw_change_kind kind, const char *actor,
               const char *object, const char *subject, uint64_t grant, kw_time now) {
-    uint32_t n = eng->nscratch;
-    if (n > 1) qsort(eng->scratch, n, sizeof *eng->scratch, cmp_u32);
     uint32_t m = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (m == 0 || eng->scratch[m - 1] != eng->scratch[i]) eng->scratch[m++] = eng->scratch[i];
-    for (uint32_t i = 0; i < m; i++) t->res[eng->scratch[i]].version++;
-    eng->nscratch = 0;
-    uint64_t seq = atomic_fetch_add(&eng->seq, 1) + 1u;
-    if (!eng->cfg.on_change) return;
-    /* The hook sees ids and versions; arrays are built only when needed. */
-    const char **ids = NULL;
-    uint64_t *vers = NULL;
-    if (m) {
-        ids = malloc(m * sizeof *ids);
-        vers = malloc(m * sizeof *vers);
-        if (!ids || !vers) { free(ids); free(vers); ids = NULL; vers = NULL; m = 0; }
+    bool all = eng->touch_failed;
+    if (all) {
+        /* We could not list what changed: say so, and change every version. */
+        for (uint32_t r = 0; r < t->nres; r++)
+            if (t->res[r].live) t->res[r].version++;
+    } else {
+        uint32_t n = eng->nscratch;
+        if (n > 1) qsort(eng->scratch, n, sizeof *eng->scratch, cmp_u32);
+        for (uint32_t i = 0; i < n; i++)
+            if (m == 0 || eng->scratch[m - 1] != eng->scratch[i]) eng->scratch[m++] = eng->scratch[i];
         for (uint32_t i = 0; i < m; i++) {
-            ids[i] = t->res[eng->scratch[i]].id;
-            vers[i] = t->res[eng->scratch[i]].version;
+            kw__res *r = &t->res[eng->scratch[i]];
+            r->version++;
+            eng->scratch_ids[i] = r->id;
+            eng->scratch_vers[i] = r->version;
         }
     }
+    kw__touch_reset(eng);
+    uint64_t seq = atomic_fetch_add(&eng->seq, 1) + 1u;
+    if (!eng->cfg.on_change) return;
     kw_change c = {
         .seq = seq, .kind = kind, .at = now, .tenant = t->id, .actor = actor,
         .object = object, .subject = subject, .grant_id = grant,
-        .nresources = m, .resources = ids, .versions = vers,
+        .nresources = m, .resources = m ? eng->scratch_ids : NULL,
+        .versions = m ? eng->scratch_vers : NULL, .all_resources = all,
     };
     eng->cfg.on_change(eng->cfg.change_ctx, &c);
-    free(ids);
-    free(vers);
 }
 
 void kw__emit_consume(kw_engine *eng, const kw__tenant *t, uint32_t res, uint32_t user,

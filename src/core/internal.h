@@ -35,6 +35,8 @@
 /* ------------------------------------------------------------ memory */
 
 void *kw__alloc(kw_engine *eng, size_t n);              /* zeroed; NULL on failure */
+/* Tests only: make the n-th allocation from now fail (0 = never). */
+void  kw__test_fail_alloc(kw_engine *eng, long n);
 void *kw__realloc(kw_engine *eng, void *p, size_t n);   /* NULL on failure (p kept) */
 void  kw__free(kw_engine *eng, void *p);
 char *kw__strdup(kw_engine *eng, const char *s);
@@ -285,8 +287,15 @@ struct kw_engine {
     kw__tenant **tenants; uint32_t ntenants, captenants; kw__idx tenant_idx;
     kw__zone   *zones; uint32_t nzones, capzones; kw__idx zone_idx;
     kw_tz      *utc;
-    /* scratch for change records (write lock held) */
+    /* Tests only: when > 0, counts down on every allocation and makes the
+     * one that reaches 0 fail (see kw__test_fail_alloc). */
+    _Atomic long     fail_countdown;
+    /* scratch for change records (write lock held): affected resources and,
+     * sized alike, the id and version arrays handed to the hook */
     uint32_t   *scratch; uint32_t nscratch, capscratch;
+    const char **scratch_ids;
+    uint64_t   *scratch_vers;
+    bool        touch_failed;        /* a touch ran out of memory */
 };
 
 /* ------------------------------------------------------------ helpers */

@@ -11,8 +11,19 @@
 
 #define KW__HDR 16u
 
+void kw__test_fail_alloc(kw_engine *eng, long n) {
+    atomic_store(&eng->fail_countdown, n);
+}
+
+/* True when an injected failure is due (tests only; one relaxed load
+ * otherwise). */
+static bool injected_failure(kw_engine *eng) {
+    if (atomic_load_explicit(&eng->fail_countdown, memory_order_relaxed) <= 0) return false;
+    return atomic_fetch_sub(&eng->fail_countdown, 1) == 1;
+}
+
 void *kw__alloc(kw_engine *eng, size_t n) {
-    if (n > SIZE_MAX - KW__HDR) return NULL;
+    if (n > SIZE_MAX - KW__HDR || injected_failure(eng)) return NULL;
     unsigned char *p = calloc(1, n + KW__HDR);
     if (!p) return NULL;
     memcpy(p, &n, sizeof n);
@@ -22,7 +33,7 @@ void *kw__alloc(kw_engine *eng, size_t n) {
 
 void *kw__realloc(kw_engine *eng, void *p, size_t n) {
     if (!p) return kw__alloc(eng, n);
-    if (n > SIZE_MAX - KW__HDR) return NULL;
+    if (n > SIZE_MAX - KW__HDR || injected_failure(eng)) return NULL;
     unsigned char *base = (unsigned char *)p - KW__HDR;
     size_t old;
     memcpy(&old, base, sizeof old);
