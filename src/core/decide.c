@@ -341,27 +341,27 @@ static kw_err idem_store(kw_engine *eng, kw__idem *m, const char *key, uint64_t 
         m->fifo_cap = ncap;
         m->fifo_head = 0;
     }
-    uint32_t i = 0;
-    if (m->nfree) {
-        i = m->free_list[--m->nfree];
-    } else {
+    /* Pick the entry without taking it; commit only once nothing can fail. */
+    uint32_t i;
+    bool fresh = m->nfree == 0;
+    if (fresh) {
         kw_err e = kw__grow(eng, (void **)&m->e, &m->cape, m->ne + 1u, sizeof *m->e);
         if (e) return e;
-        i = m->ne++;
-        m->e[i].key = NULL;
+        i = m->ne;
+    } else {
+        i = m->free_list[m->nfree - 1u];
     }
-    m->e[i].key = kw__strdup(eng, key);
-    if (!m->e[i].key) { m->free_list[m->nfree++] = i; return KW_NOMEM; }
-    m->e[i].fp = fp;
-    m->e[i].at = now;
-    m->e[i].d = *d;
+    char *k = kw__strdup(eng, key);
+    if (!k) return KW_NOMEM;
+    m->e[i] = (kw__idem_entry){ .key = k, .fp = fp, .at = now, .d = *d };
     kw_err e = kw__idx_insert(eng, &m->idx, kw__hash_str(key), i, idem_hash, m);
     if (e) {
-        kw__free(eng, m->e[i].key);
+        kw__free(eng, k);
         m->e[i].key = NULL;
-        if (m->nfree < m->capfree) m->free_list[m->nfree++] = i;
         return e;
     }
+    if (fresh) m->ne++;
+    else m->nfree--;
     m->fifo[(m->fifo_head + m->fifo_len) % m->fifo_cap] = i;
     m->fifo_len++;
     return KW_OK;
