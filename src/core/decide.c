@@ -381,7 +381,7 @@ static void use_locked(kw_engine *eng, const kw__tenant *t, uint32_t r, uint32_t
         uint32_t slot = ev.counted.slot;
         kw__grant *g = kw__grant_at(t, slot);
         kw_date today = kw__local_day(res->tz, now);
-        pthread_mutex_t *mx = &eng->stripes[slot % KW__STRIPES];
+        pthread_mutex_t *mx = &eng->stripes[slot % KW__STRIPES].m;
         pthread_mutex_lock(mx);
         int64_t left = kw__grant_remaining(g, today);
         if (left > 0) {

@@ -278,10 +278,26 @@ static inline const kw_tz *kw__utc_zone(const kw__tenant *t) { return t->utc; }
 
 typedef struct kw__zone { char *name; kw_tz *tz; } kw__zone;
 
+/* The model lock (lock.c): many readers on separate cache lines, one
+ * writer. kw__unlock releases whichever side the calling thread holds. */
+#define KW__RSTRIPES 16u
+typedef struct kw__lock {
+    struct { atomic_long n; char pad[64 - sizeof(atomic_long)]; } readers[KW__RSTRIPES];
+    atomic_bool     writer;
+    pthread_t       owner;           /* valid while writer is true */
+    pthread_mutex_t wmutex;
+} kw__lock;
+
+kw_err kw__lock_init(kw__lock *l);
+void   kw__lock_destroy(kw__lock *l);
+void   kw__lock_rd(kw__lock *l);
+void   kw__lock_wr(kw__lock *l);
+void   kw__unlock(kw__lock *l);
+
 struct kw_engine {
     kw_engine_config cfg;
-    pthread_rwlock_t lock;
-    pthread_mutex_t  stripes[KW__STRIPES];
+    kw__lock         lock;
+    struct { pthread_mutex_t m; char pad[64]; } stripes[KW__STRIPES];  /* one per cache line */
     _Atomic size_t   mem;
     _Atomic uint64_t seq;
     kw__tenant **tenants; uint32_t ntenants, captenants; kw__idx tenant_idx;
@@ -405,8 +421,8 @@ kw_err kw__cursor_parse(const char *cursor, const char *tenant, uint64_t qhash,
 
 void kw__tenant_free(kw_engine *eng, kw__tenant *t);
 
-#define KW__LOCK_RD(e) pthread_rwlock_rdlock(&(e)->lock)
-#define KW__LOCK_WR(e) pthread_rwlock_wrlock(&(e)->lock)
-#define KW__UNLOCK(e)  pthread_rwlock_unlock(&(e)->lock)
+#define KW__LOCK_RD(e) kw__lock_rd(&(e)->lock)
+#define KW__LOCK_WR(e) kw__lock_wr(&(e)->lock)
+#define KW__UNLOCK(e)  kw__unlock(&(e)->lock)
 
 #endif
