@@ -17,7 +17,9 @@
  *
  * Locking model. One engine may be used from any number of threads.
  *  - A reader/writer lock guards the model. Checks, queries and getters take
- *    it shared; every management mutation takes it exclusive.
+ *    it shared; every management mutation takes it exclusive. Readers count
+ *    themselves on per-thread-hashed cache lines, so concurrent decisions do
+ *    not contend; a waiting writer holds new readers back (no starvation).
  *  - kw_use takes the model lock shared and consumes counts under one of 64
  *    striped mutexes (chosen by grant id), re-validating the counters after
  *    taking it, so a grant of N uses is consumed exactly N times however
