@@ -210,7 +210,7 @@ kw_err kw_sharer_list(kw_engine *eng, const char *tenant, const char *resource,
         all[i].since = s->since;
     }
     qsort(all, res->nsharers, sizeof *all, sharer_cmp);
-    memcpy(out, all, (cap < res->nsharers ? cap : res->nsharers) * sizeof *all);
+    if (cap) memcpy(out, all, (cap < res->nsharers ? cap : res->nsharers) * sizeof *all);
 out:
     KW__UNLOCK(eng);
     free(all);
