@@ -47,6 +47,13 @@ kw_err kw__grow(kw_engine *eng, void **arr, uint32_t *cap, uint32_t need, size_t
 
 uint64_t kw__hash_str(const char *s);
 uint64_t kw__hash_u64(uint64_t x);
+/* Fold `v` into `h`, order-dependently (cursor query hashes: swapping two
+ * arguments must give another hash). */
+static inline uint64_t kw__hash_fold(uint64_t h, uint64_t v) {
+    return kw__hash_u64(h * UINT64_C(0x9e3779b97f4a7c15) + v);
+}
+/* Hash of an optional string (NULL differs from every string). */
+static inline uint64_t kw__hash_opt(const char *s) { return s ? kw__hash_str(s) : UINT64_C(0x6e756c6c); }
 
 typedef struct kw__idx {
     uint32_t *slots;   /* 0 empty, UINT32_MAX tombstone, else index + 1 */

@@ -259,9 +259,9 @@ kw_err kw_usage_query(kw_engine *eng, const char *tenant, const char *actor, con
         if (e == KW_ORG_DISABLED) e = KW_OK;   /* reads still work */
         else if (e) goto out;
     }
-    uint64_t qh = kw__hash_str(org) ^ kw__hash_u64((uint64_t)(uint32_t)day_from << 32 |
-                                                    (uint32_t)day_until) ^
-                  (user ? kw__hash_str(user) : 0x5555u) ^ 0x75736167u;
+    uint64_t qh = kw__hash_fold(kw__hash_fold(kw__hash_fold(0x75736167u, kw__hash_str(org)),
+                                              (uint64_t)(uint32_t)day_from << 32 | (uint32_t)day_until),
+                                kw__hash_opt(user));
     char last[KW_CURSOR_MAX] = "";
     kw_usage_row lastrow;
     bool have_last = false;

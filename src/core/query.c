@@ -74,8 +74,8 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
     if (roles == 0 || (roles & ~(uint32_t)KW_ROLE_ALL)) return KW_INVAL;
     *nitems = 0;
     next_cursor[0] = '\0';
-    uint64_t qh = kw__hash_str(user) ^ kw__hash_u64(roles) ^
-                  (function ? kw__hash_str(function) : 0x1234u) ^ 0x75726573u;
+    uint64_t qh = kw__hash_fold(kw__hash_fold(kw__hash_fold(0x75726573u, kw__hash_str(user)), roles),
+                                kw__hash_opt(function));
     char after[KW_CURSOR_MAX];
     const kw__tenant *t;
     nset s = { .after = after };
@@ -152,7 +152,7 @@ kw_err kw_list_resource_users(kw_engine *eng, const char *tenant, const char *re
     if (!kw__valid_id(resource) || (function && !kw__valid_key(function))) return KW_BAD_ID;
     *nitems = 0;
     next_cursor[0] = '\0';
-    uint64_t qh = kw__hash_str(resource) ^ (function ? kw__hash_str(function) : 0x4321u) ^ 0x72757372u;
+    uint64_t qh = kw__hash_fold(kw__hash_fold(0x72757372u, kw__hash_str(resource)), kw__hash_opt(function));
     char after[KW_CURSOR_MAX];
     const kw__tenant *t;
     nset s = { .after = after };
@@ -259,7 +259,7 @@ static kw_err list_grants(kw_engine *eng, const char *tenant, const char *id, bo
     if (!kw__valid_id(id)) return KW_BAD_ID;
     *nitems = 0;
     next_cursor[0] = '\0';
-    uint64_t qh = kw__hash_str(id) ^ (by_user ? 0x75677261u : 0x72677261u);
+    uint64_t qh = kw__hash_fold(by_user ? 0x75677261u : 0x72677261u, kw__hash_str(id));
     char after[KW_CURSOR_MAX];
     const kw__tenant *t;
     uint32_t *slots = NULL;
