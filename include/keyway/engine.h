@@ -20,10 +20,10 @@
  *    it shared; every management mutation takes it exclusive. Readers count
  *    themselves on per-thread-hashed cache lines, so concurrent decisions do
  *    not contend; a waiting writer holds new readers back (no starvation).
- *  - kw_use takes the model lock shared and consumes counts under one of 64
- *    striped mutexes (chosen by grant id), re-validating the counters after
- *    taking it, so a grant of N uses is consumed exactly N times however
- *    many threads race. A use carrying an idempotency key additionally holds
+ *  - kw_use takes the model lock shared and consumes counts under the
+ *    grant's own one-byte lock, re-validating the counters after taking it,
+ *    so a grant of N uses is consumed exactly N times however many threads
+ *    race. A use carrying an idempotency key additionally holds
  *    the key's stripe of the idempotency table for the whole decision, so
  *    concurrent retries of one key consume at most once.
  *  - The change hook is called with the model lock held (exclusive for

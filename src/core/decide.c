@@ -12,10 +12,11 @@
  * then uncounted grants (5), then counted grants (6); grants of one rank by
  * end, grant time, id.
  *
- * Use re-validates the chosen grant's counters under its stripe mutex and
+ * Use re-validates the chosen grant's counters under the grant's own lock and
  * re-evaluates if another thread took the last use meanwhile, so a grant of
  * N uses is consumed exactly N times.
  */
+#include <sched.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -367,6 +368,15 @@ static kw_err idem_store(kw_engine *eng, kw__idem *m, const char *key, uint64_t 
     return KW_OK;
 }
 
+/* A grant's consumption lock: held for a handful of loads and stores. */
+static void grant_lock(kw__grant *g) {
+    while (atomic_exchange_explicit(&g->busy, 1, memory_order_acquire)) {
+        while (atomic_load_explicit(&g->busy, memory_order_relaxed)) sched_yield();
+    }
+}
+
+static void grant_unlock(kw__grant *g) { atomic_store_explicit(&g->busy, 0, memory_order_release); }
+
 /* Decide and consume (model lock held shared). */
 static void use_locked(kw_engine *eng, const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f,
                        kw_time now, kw_decision *out) {
@@ -381,8 +391,7 @@ static void use_locked(kw_engine *eng, const kw__tenant *t, uint32_t r, uint32_t
         uint32_t slot = ev.counted.slot;
         kw__grant *g = kw__grant_at(t, slot);
         kw_date today = kw__local_day(res->tz, now);
-        pthread_mutex_t *mx = &eng->stripes[slot % KW__STRIPES].m;
-        pthread_mutex_lock(mx);
+        grant_lock(g);
         int64_t left = kw__grant_remaining(g, today);
         if (left > 0) {
             atomic_store_explicit(&g->used_total,
@@ -393,7 +402,7 @@ static void use_locked(kw_engine *eng, const kw__tenant *t, uint32_t r, uint32_t
             du = ((int32_t)(uint32_t)(du >> 32) == today) ? du + 1u : (dayk | 1u);
             atomic_store_explicit(&g->day_used, du, memory_order_relaxed);
         }
-        pthread_mutex_unlock(mx);
+        grant_unlock(g);
         if (left > 0) {
             out->remaining = left - 1;
             kw__emit_consume(eng, t, r, u, (uint64_t)slot + 1u, now);

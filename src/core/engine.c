@@ -166,7 +166,6 @@ kw_err kw_engine_new(const kw_engine_config *cfg, kw_engine **out) {
         free(eng);
         return KW_NOMEM;
     }
-    for (unsigned i = 0; i < KW__STRIPES; i++) pthread_mutex_init(&eng->stripes[i].m, NULL);
     *out = eng;
     return KW_OK;
 }
@@ -187,7 +186,6 @@ void kw_engine_free(kw_engine *eng) {
     kw__free(eng, (void *)eng->scratch_ids);
     kw__free(eng, eng->scratch_vers);
     kw_tz_free(eng->utc);
-    for (unsigned i = 0; i < KW__STRIPES; i++) pthread_mutex_destroy(&eng->stripes[i].m);
     kw__lock_destroy(&eng->lock);
     free(eng);
 }

@@ -59,6 +59,7 @@ kw_err kw__grant_new(kw_engine *eng, kw__tenant *t, uint32_t res, uint32_t user,
     g->flags = KW__LIVE | KW__ENABLED;
     atomic_init(&g->used_total, 0);
     atomic_init(&g->day_used, 0);
+    atomic_init(&g->busy, 0);
     g->next_pair = KW__NONE;
 
     uint32_t head = kw__pair_head(t, res, user);

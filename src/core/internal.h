@@ -28,7 +28,6 @@
 #define KW__GHOST  (UINT32_MAX - 1u)
 #define KW__CHUNK_BITS 10u
 #define KW__CHUNK  (1u << KW__CHUNK_BITS)
-#define KW__STRIPES 64u
 #define KW__IDEM_STRIPES 16u
 #define KW__IDEM_TTL (INT64_C(24) * 3600 * KW_US_PER_SEC)
 
@@ -127,6 +126,8 @@ typedef struct kw__grant {
     kw__cond c;
     _Atomic uint32_t used_total;
     uint8_t  flags, issuer_kind;
+    _Atomic uint8_t busy;            /* consumption lock: the grant's own line
+                                        is written anyway, so no shared pool */
     _Atomic uint64_t day_used;       /* (uint32 day) << 32 | uses that day */
 } kw__grant;
 
@@ -304,7 +305,6 @@ void   kw__unlock(kw__lock *l);
 struct kw_engine {
     kw_engine_config cfg;
     kw__lock         lock;
-    struct { pthread_mutex_t m; char pad[64]; } stripes[KW__STRIPES];  /* one per cache line */
     _Atomic size_t   mem;
     _Atomic uint64_t seq;
     kw__tenant **tenants; uint32_t ntenants, captenants; kw__idx tenant_idx;
