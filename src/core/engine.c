@@ -334,6 +334,14 @@ void kw__emit(kw_engine *eng, kw__tenant *t, kw_change_kind kind, const char *ac
     eng->cfg.on_change(eng->cfg.change_ctx, &c);
 }
 
+void kw__emit_one(kw_engine *eng, kw__tenant *t, uint32_t res, kw_change_kind kind,
+                  const char *actor, const char *object, const char *subject, uint64_t grant,
+                  kw_time now) {
+    kw__touch_reset(eng);
+    (void)kw__touch(eng, res);   /* a failure is reported as all_resources */
+    kw__emit(eng, t, kind, actor, object, subject, grant, now);
+}
+
 void kw__emit_consume(kw_engine *eng, const kw__tenant *t, uint32_t res, uint32_t user,
                       uint64_t grant, kw_time now) {
     /* Without a hook nobody sees seq; not touching the shared counter keeps

@@ -405,6 +405,10 @@ kw_err kw__touch(kw_engine *eng, uint32_t res);
 kw_err kw__touch_org(kw_engine *eng, const kw__tenant *t, uint32_t org);
 void kw__emit(kw_engine *eng, kw__tenant *t, kw_change_kind kind, const char *actor,
               const char *object, const char *subject, uint64_t grant, kw_time now);
+/* Emit a record for a change that affects resource `res` alone. */
+void kw__emit_one(kw_engine *eng, kw__tenant *t, uint32_t res, kw_change_kind kind,
+                  const char *actor, const char *object, const char *subject, uint64_t grant,
+                  kw_time now);
 void kw__emit_consume(kw_engine *eng, const kw__tenant *t, uint32_t res, uint32_t user,
                       uint64_t grant, kw_time now);
 

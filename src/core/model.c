@@ -277,9 +277,7 @@ kw_err kw_resource_create(kw_engine *eng, const char *tenant, const kw_resource_
     if (e) goto out;
     e = kw__res_commit(eng, t, def, tz, type, KW__NONE, &r);
     if (e) goto out;
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_RESOURCE_CREATE, NULL, def->id, NULL, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_RESOURCE_CREATE, NULL, def->id, NULL, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -328,9 +326,7 @@ kw_err kw_resource_delete(kw_engine *eng, const char *tenant, const char *actor,
         e = kw__org_may(t, a, t->res[r].node, KW_ACT_RESOURCES, now);
         if (e) goto out;
     }
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_RESOURCE_DELETE, actor, resource, NULL, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_RESOURCE_DELETE, actor, resource, NULL, 0, now);
     kw__res_kill(eng, t, r);
 out:
     KW__UNLOCK(eng);

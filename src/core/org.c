@@ -431,9 +431,7 @@ kw_err kw_resource_register(kw_engine *eng, const char *tenant, const char *acto
         }
     }
     for (uint32_t k = start; k < t->nres; k++) {
-        kw__touch_reset(eng);
-        (void)kw__touch(eng, k);
-        kw__emit(eng, t, KW_CH_RESOURCE_CREATE, actor, t->res[k].id, node, 0, now);
+        kw__emit_one(eng, t, k, KW_CH_RESOURCE_CREATE, actor, t->res[k].id, node, 0, now);
     }
 out:
     KW__UNLOCK(eng);
@@ -545,44 +543,63 @@ out:
     return e;
 }
 
-kw_err kw_member_unbind(kw_engine *eng, const char *tenant, const char *actor, const char *node,
-                        const char *user, kw_time now) {
+/* Touch what a `kind` role at node n reaches: bindings reach by the type's
+ * propagation, admin roles their subtree. */
+static void touch_role(kw_engine *eng, const kw__tenant *t, unsigned kind, uint32_t n);
+
+/* Remove user's `kind` role at node (kw_member_unbind, kw_admin_delete). */
+static kw_err role_remove(kw_engine *eng, const char *tenant, const char *actor, const char *node,
+                          const char *user, unsigned kind, kw_time now) {
     if (!eng) return KW_INVAL;
+    bool binding = kind == KW__UL_BINDINGS;
     ctx c;
     uint32_t n, i = KW__NONE;
     KW__LOCK_WR(eng);
-    kw_err e = role_lookup(eng, tenant, actor, node, user, KW__UL_BINDINGS, KW_ACT_USERS, now, &c, &n, &i);
-    if (!e && i == KW__NONE) e = KW_UNKNOWN_BINDING;
+    kw_err e = role_lookup(eng, tenant, actor, node, user, kind,
+                           binding ? KW_ACT_USERS : KW_ACT_ADMINS, now, &c, &n, &i);
+    if (!e && i == KW__NONE) e = binding ? KW_UNKNOWN_BINDING : KW_UNKNOWN_ADMIN;
     if (e) goto out;
     kw__touch_reset(eng);
-    touch_reach(eng, c.t, n);
-    role_kill(c.t, KW__UL_BINDINGS, i);
-    kw__emit(eng, c.t, KW_CH_MEMBER_UNBIND, actor, node, user, 0, now);
+    touch_role(eng, c.t, kind, n);
+    role_kill(c.t, kind, i);
+    kw__emit(eng, c.t, binding ? KW_CH_MEMBER_UNBIND : KW_CH_ADMIN_DELETE, actor, node, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
 }
 
-kw_err kw_member_get(kw_engine *eng, const char *tenant, const char *node, const char *user,
-                     kw_binding_info *out) {
-    if (!eng || !out) return KW_INVAL;
+/* Copy user's `kind` role at node (kw_member_get, kw_admin_get). */
+static kw_err role_get(kw_engine *eng, const char *tenant, const char *node, const char *user,
+                       unsigned kind, kw__role *out) {
     ctx c;
     uint32_t n, i = KW__NONE;
     KW__LOCK_RD(eng);
-    kw_err e = role_lookup(eng, tenant, NULL, node, user, KW__UL_BINDINGS, 0, 0, &c, &n, &i);
-    if (!e && i == KW__NONE) e = KW_UNKNOWN_BINDING;
-    if (e) goto out;
-    const kw__role *b = &c.t->roles[KW__UL_BINDINGS].v[i];
+    kw_err e = role_lookup(eng, tenant, NULL, node, user, kind, 0, 0, &c, &n, &i);
+    if (!e && i == KW__NONE) e = kind == KW__UL_BINDINGS ? KW_UNKNOWN_BINDING : KW_UNKNOWN_ADMIN;
+    if (!e) *out = c.t->roles[kind].v[i];
+    KW__UNLOCK(eng);
+    return e;
+}
+
+kw_err kw_member_unbind(kw_engine *eng, const char *tenant, const char *actor, const char *node,
+                        const char *user, kw_time now) {
+    return role_remove(eng, tenant, actor, node, user, KW__UL_BINDINGS, now);
+}
+
+kw_err kw_member_get(kw_engine *eng, const char *tenant, const char *node, const char *user,
+                     kw_binding_info *out) {
+    if (!eng || !out) return KW_INVAL;
+    kw__role b;
+    kw_err e = role_get(eng, tenant, node, user, KW__UL_BINDINGS, &b);
+    if (e) return e;
     memset(out, 0, sizeof *out);
     snprintf(out->node, sizeof out->node, "%s", node);
     snprintf(out->user, sizeof out->user, "%s", user);
-    out->from = b->from;
-    out->until = b->until;
-    out->has_cond = b->has_cond;
-    kw__cond_unpack(&out->cond, &b->c);
-out:
-    KW__UNLOCK(eng);
-    return e;
+    out->from = b.from;
+    out->until = b.until;
+    out->has_cond = b.has_cond;
+    kw__cond_unpack(&out->cond, &b.c);
+    return KW_OK;
 }
 
 /* ------------------------------------------------------------ admins */
@@ -636,41 +653,27 @@ out:
 
 kw_err kw_admin_delete(kw_engine *eng, const char *tenant, const char *actor, const char *node,
                        const char *user, kw_time now) {
-    if (!eng) return KW_INVAL;
-    ctx c;
-    uint32_t n, i = KW__NONE;
-    KW__LOCK_WR(eng);
-    kw_err e = role_lookup(eng, tenant, actor, node, user, KW__UL_ADMINS, KW_ACT_ADMINS, now, &c, &n, &i);
-    if (!e && i == KW__NONE) e = KW_UNKNOWN_ADMIN;
-    if (e) goto out;
-    kw__touch_reset(eng);
-    touch_subtree(eng, c.t, n);
-    role_kill(c.t, KW__UL_ADMINS, i);
-    kw__emit(eng, c.t, KW_CH_ADMIN_DELETE, actor, node, user, 0, now);
-out:
-    KW__UNLOCK(eng);
-    return e;
+    return role_remove(eng, tenant, actor, node, user, KW__UL_ADMINS, now);
 }
 
 kw_err kw_admin_get(kw_engine *eng, const char *tenant, const char *node, const char *user,
                     kw_admin_info *out) {
     if (!eng || !out) return KW_INVAL;
-    ctx c;
-    uint32_t n, i = KW__NONE;
-    KW__LOCK_RD(eng);
-    kw_err e = role_lookup(eng, tenant, NULL, node, user, KW__UL_ADMINS, 0, 0, &c, &n, &i);
-    if (!e && i == KW__NONE) e = KW_UNKNOWN_ADMIN;
-    if (e) goto out;
-    const kw__role *ad = &c.t->roles[KW__UL_ADMINS].v[i];
+    kw__role ad;
+    kw_err e = role_get(eng, tenant, node, user, KW__UL_ADMINS, &ad);
+    if (e) return e;
     memset(out, 0, sizeof *out);
     snprintf(out->node, sizeof out->node, "%s", node);
     snprintf(out->user, sizeof out->user, "%s", user);
-    out->powers = ad->powers;
-    out->has_cond = ad->has_cond;
-    kw__cond_unpack(&out->cond, &ad->c);
-out:
-    KW__UNLOCK(eng);
-    return e;
+    out->powers = ad.powers;
+    out->has_cond = ad.has_cond;
+    kw__cond_unpack(&out->cond, &ad.c);
+    return KW_OK;
+}
+
+static void touch_role(kw_engine *eng, const kw__tenant *t, unsigned kind, uint32_t n) {
+    if (kind == KW__UL_BINDINGS) touch_reach(eng, t, n);
+    else touch_subtree(eng, t, n);
 }
 
 kw_err kw_admin_may(kw_engine *eng, const char *tenant, const char *actor, const char *node,
@@ -702,23 +705,28 @@ kw_err kw_user_delete(kw_engine *eng, const char *tenant, const char *actor, con
     kw__tenant *t = c.t;
     kw__user *us = &t->users[u];
     kw__touch_reset(eng);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_BINDINGS)->n; i++) touch_reach(eng, t, t->roles[KW__UL_BINDINGS].v[kw__ul(us, KW__UL_BINDINGS)->v[i]].node);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ADMINS)->n; i++) touch_subtree(eng, t, t->roles[KW__UL_ADMINS].v[kw__ul(us, KW__UL_ADMINS)->v[i]].node);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ASSIGNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_ASSIGNED)->v[i]);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_OWNED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_OWNED)->v[i]);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_SHARED)->n; i++) (void)kw__touch(eng, kw__ul(us, KW__UL_SHARED)->v[i]);
+    for (unsigned kind = 0; kind < 2; kind++)
+        for (uint32_t i = 0; i < kw__ul(us, kind)->n; i++)
+            touch_role(eng, t, kind, t->roles[kind].v[kw__ul(us, kind)->v[i]].node);
+    static const unsigned res_lists[] = { KW__UL_ASSIGNED, KW__UL_OWNED, KW__UL_SHARED };
+    for (unsigned l = 0; l < 3; l++) {
+        const kw__u32vec *v = kw__ul(us, res_lists[l]);
+        for (uint32_t i = 0; i < v->n; i++) (void)kw__touch(eng, v->v[i]);
+    }
     for (uint32_t s = us->grant_head; s != KW__NONE; s = kw__grant_at(t, s)->next_user)
         (void)kw__touch(eng, kw__grant_at(t, s)->res);
     kw__emit(eng, t, KW_CH_USER_DELETE, actor, user, NULL, 0, now);
 
     for (unsigned kind = 0; kind < 2; kind++)
-        while (kw__ul(us, kind)->n) role_kill(t, kind, kw__ul(us, kind)->v[kw__ul(us, kind)->n - 1u]);
+        while (kw__ul(us, kind)->n)
+            role_kill(t, kind, kw__ul(us, kind)->v[kw__ul(us, kind)->n - 1u]);
     while (kw__ul(us, KW__UL_ASSIGNED)->n) {
         kw__res *r = &t->res[us->lists[KW__UL_ASSIGNED].v[--us->lists[KW__UL_ASSIGNED].n]];
         for (uint32_t i = 0; i < r->nassigns; i++)
             if (r->assigns[i].user == u) { r->assigns[i] = r->assigns[--r->nassigns]; break; }
     }
-    while (kw__ul(us, KW__UL_OWNED)->n) kw__res_clear_personal(eng, t, kw__ul(us, KW__UL_OWNED)->v[kw__ul(us, KW__UL_OWNED)->n - 1u]);
+    while (kw__ul(us, KW__UL_OWNED)->n)   /* clearing removes it from the list */
+        kw__res_clear_personal(eng, t, kw__ul(us, KW__UL_OWNED)->v[kw__ul(us, KW__UL_OWNED)->n - 1u]);
     while (kw__ul(us, KW__UL_SHARED)->n) {
         uint32_t r = kw__ul(us, KW__UL_SHARED)->v[kw__ul(us, KW__UL_SHARED)->n - 1u];
         kw__res *res = &t->res[r];

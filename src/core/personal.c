@@ -53,9 +53,7 @@ kw_err kw_bind(kw_engine *eng, const char *tenant, const char *actor, const char
     e = kw__ul_push(eng, us, KW__UL_OWNED, r);
     if (e) goto out;
     t->res[r].owner = u;
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_BIND, actor, resource, user, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_BIND, actor, resource, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -71,10 +69,8 @@ kw_err kw_unbind(kw_engine *eng, const char *tenant, const char *actor, const ch
     if (e) goto out;
     e = owner_only(t, &t->res[r], actor);
     if (e) goto out;
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
     kw__res_clear_personal(eng, t, r);
-    kw__emit(eng, t, KW_CH_UNBIND, actor, resource, NULL, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_UNBIND, actor, resource, NULL, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -113,9 +109,7 @@ kw_err kw_sharer_put(kw_engine *eng, const char *tenant, const char *actor, cons
         res->sharers[res->nsharers++] = (kw__sharer){ .user = u, .enabled = true, .funcs = mask,
                                                       .since = now };
     }
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_SHARER_PUT, actor, resource, user, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_SHARER_PUT, actor, resource, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -146,9 +140,8 @@ kw_err kw_sharer_set_enabled(kw_engine *eng, const char *tenant, const char *act
     kw_err e = sharer_lookup(eng, tenant, actor, resource, user, &t, &r, &si);
     if (e) goto out;
     t->res[r].sharers[si].enabled = enabled;
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, enabled ? KW_CH_SHARER_ENABLE : KW_CH_SHARER_DISABLE, actor, resource, user,
+    kw__emit_one(eng, t, r, enabled ? KW_CH_SHARER_ENABLE : KW_CH_SHARER_DISABLE, actor, resource,
+                 user,
              0, now);
 out:
     KW__UNLOCK(eng);
@@ -175,9 +168,7 @@ kw_err kw_sharer_delete(kw_engine *eng, const char *tenant, const char *actor,
     res->sharers[si] = res->sharers[--res->nsharers];
     kw__user *us = &t->users[u];
     kw__ul_remove(us, KW__UL_SHARED, r);
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_SHARER_DELETE, actor, resource, user, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_SHARER_DELETE, actor, resource, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;
@@ -293,10 +284,8 @@ kw_err kw_grant_create(kw_engine *eng, const char *tenant, const char *actor,
         if (ids) ids[i] = (uint64_t)slot + 1u;
     }
     for (uint32_t s = start; s < t->nslots; s++) {
-        kw__touch_reset(eng);
-        (void)kw__touch(eng, r);
         kw__grant *g = kw__grant_at(t, s);
-        kw__emit(eng, t, KW_CH_GRANT_CREATE, actor, resource, t->users[g->user].id,
+        kw__emit_one(eng, t, r, KW_CH_GRANT_CREATE, actor, resource, t->users[g->user].id,
                  (uint64_t)s + 1u, now);
     }
 out:
@@ -374,9 +363,7 @@ kw_err kw_grant_batch(kw_engine *eng, const char *tenant, const char *actor, con
             if (ch->cond) g->c = pc;
             break;
         }
-        kw__touch_reset(eng);
-        (void)kw__touch(eng, r);
-        kw__emit(eng, t, kinds[ch->op], actor, t->res[r].id, user, ids[i], now);
+        kw__emit_one(eng, t, r, kinds[ch->op], actor, t->res[r].id, user, ids[i], now);
     }
 out:
     KW__UNLOCK(eng);

@@ -170,9 +170,7 @@ kw_err kw_assign(kw_engine *eng, const char *tenant, const char *actor, const ch
         if (e) goto out;
         res->assigns[res->nassigns++] = (kw__assign){ .user = u, .funcs = mask };
     }
-    kw__touch_reset(eng);
-    (void)kw__touch(eng, r);
-    kw__emit(eng, t, KW_CH_ASSIGN, actor, resource, user, 0, now);
+    kw__emit_one(eng, t, r, KW_CH_ASSIGN, actor, resource, user, 0, now);
 out:
     KW__UNLOCK(eng);
     return e;

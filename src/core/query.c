@@ -85,10 +85,11 @@ kw_err kw_list_user_resources(kw_engine *eng, const char *tenant, const char *us
     uint32_t u = kw__user_find(t, user);
     if (u == KW__NONE) goto out;
     const kw__user *us = &t->users[u];
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_OWNED)->n; i++) nset_add(&s, t->res[kw__ul(us, KW__UL_OWNED)->v[i]].id, kw__ul(us, KW__UL_OWNED)->v[i]);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_SHARED)->n; i++) nset_add(&s, t->res[kw__ul(us, KW__UL_SHARED)->v[i]].id, kw__ul(us, KW__UL_SHARED)->v[i]);
-    for (uint32_t i = 0; i < kw__ul(us, KW__UL_ASSIGNED)->n; i++)
-        nset_add(&s, t->res[kw__ul(us, KW__UL_ASSIGNED)->v[i]].id, kw__ul(us, KW__UL_ASSIGNED)->v[i]);
+    static const unsigned res_lists[] = { KW__UL_OWNED, KW__UL_SHARED, KW__UL_ASSIGNED };
+    for (unsigned l = 0; l < 3; l++) {
+        const kw__u32vec *v = kw__ul(us, res_lists[l]);
+        for (uint32_t i = 0; i < v->n; i++) nset_add(&s, t->res[v->v[i]].id, v->v[i]);
+    }
     for (uint32_t g = us->grant_head; g != KW__NONE; g = kw__grant_at(t, g)->next_user) {
         uint32_t r = kw__grant_at(t, g)->res;
         nset_add(&s, t->res[r].id, r);
