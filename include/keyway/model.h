@@ -45,7 +45,8 @@ typedef struct kw_type_info {
  * among functions), KW_BAD_COND (counted default), KW_EXISTS, KW_NOMEM. */
 kw_err kw_type_create(kw_engine *eng, const char *tenant, const kw_type_def *def, kw_time now);
 
-/* Delete a type no resource uses. Errors: …, KW_UNKNOWN_TYPE, KW_IN_USE. */
+/* Delete a type no resource or plan uses; its id may then be defined again.
+ * Errors: KW_BAD_ID, KW_UNKNOWN_TENANT, KW_UNKNOWN_TYPE, KW_IN_USE. */
 kw_err kw_type_delete(kw_engine *eng, const char *tenant, const char *type, kw_time now);
 
 /* Read a type into *out. Errors: KW_BAD_ID, KW_UNKNOWN_TENANT, KW_UNKNOWN_TYPE. */

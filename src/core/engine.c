@@ -62,6 +62,11 @@ void kw__res_unindex(kw__tenant *t, const char *id) {
     if (kw__idx_find(&t->res_idx, kw__hash_str(id), res_eq, t, id, &slot) != KW__NONE)
         kw__idx_remove_slot(&t->res_idx, slot);
 }
+void kw__type_unindex(kw__tenant *t, const char *id) {
+    uint32_t slot;
+    if (kw__idx_find(&t->types_idx, kw__hash_str(id), type_eq, t, id, &slot) != KW__NONE)
+        kw__idx_remove_slot(&t->types_idx, slot);
+}
 void kw__node_unindex(kw__tenant *t, const char *id) {
     uint32_t slot;
     if (kw__idx_find(&t->nodes_idx, kw__hash_str(id), node_eq, t, id, &slot) != KW__NONE)

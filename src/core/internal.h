@@ -334,6 +334,7 @@ kw_err kw__res_index(kw_engine *eng, kw__tenant *t, uint32_t i);
 kw_err kw__node_index(kw_engine *eng, kw__tenant *t, uint32_t i);
 kw_err kw__plan_index(kw_engine *eng, kw__tenant *t, uint32_t i);
 void   kw__res_unindex(kw__tenant *t, const char *id);
+void   kw__type_unindex(kw__tenant *t, const char *id);
 void   kw__node_unindex(kw__tenant *t, const char *id);
 
 /* Resources (model.c): validate a definition, create it (at `node` or

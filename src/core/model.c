@@ -168,9 +168,11 @@ kw_err kw_type_delete(kw_engine *eng, const char *tenant, const char *type, kw_t
     if (ty->nres) { e = KW_IN_USE; goto out; }
     for (uint32_t p = 0; p < t->nplans; p++)
         if (t->plans[p].type == ti) { e = KW_IN_USE; goto out; }
+    /* Nothing refers to it (no resource, no plan): release the id, so the
+     * tenant may define the type again. The dead record stays (indices are
+     * never reused). */
     ty->live = false;
-    /* The id stays indexed so the name is not reused with a different
-     * function list under plans or stored references; lookups check live. */
+    kw__type_unindex(t, type);
     kw__touch_reset(eng);
     kw__emit(eng, t, KW_CH_TYPE_DELETE, NULL, type, NULL, 0, now);
 out:

@@ -379,3 +379,27 @@ FX_TEST(badinput_decision_time_out_of_range) {
     CHECK_OK(kw_check(f->eng, FX_T, "alice", "lock1", "unlock", KW_TIME_MIN, &d));
     CHECK(d.allowed);
 }
+
+/* A deleted resource type frees its id: it can be defined again, with other
+ * functions, and resources of the new type use the new functions. */
+FX_TEST(type_delete_releases_the_id) {
+    const char *a[] = { "open" }, *b[] = { "open", "lock" };
+    kw_type_def d1 = { .id = "gate", .nfunctions = 1, .functions = a };
+    kw_type_def d2 = { .id = "gate", .nfunctions = 2, .functions = b };
+    CHECK_OK(kw_type_create(f->eng, FX_T, &d1, NOW));
+    CHECK_ERR(kw_type_create(f->eng, FX_T, &d1, NOW), KW_EXISTS);
+    CHECK_OK(kw_type_delete(f->eng, FX_T, "gate", NOW));
+    kw_type_info ti;
+    CHECK_ERR(kw_type_get(f->eng, FX_T, "gate", &ti), KW_UNKNOWN_TYPE);
+    CHECK_ERR(kw_type_delete(f->eng, FX_T, "gate", NOW), KW_UNKNOWN_TYPE);
+    CHECK_OK(kw_type_create(f->eng, FX_T, &d2, NOW));
+    CHECK_OK(kw_type_get(f->eng, FX_T, "gate", &ti));
+    CHECK_EQ(ti.nfunctions, 2);
+    kw_resource_def r = { .id = "g1", .type = "gate" };
+    CHECK_OK(kw_resource_create(f->eng, FX_T, &r, NOW));
+    kw_resource_info ri;
+    CHECK_OK(kw_resource_get(f->eng, FX_T, "g1", &ri));
+    CHECK_EQ(ri.nfunctions, 2);
+    CHECK_STR(ri.functions[1], "lock");
+    CHECK_ERR(kw_type_delete(f->eng, FX_T, "gate", NOW), KW_IN_USE);
+}
