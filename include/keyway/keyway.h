@@ -7,6 +7,7 @@
 #include "keyway/error.h"
 #include "keyway/tz.h"
 #include "keyway/cond.h"
+#include "keyway/timefmt.h"
 #include "keyway/engine.h"
 #include "keyway/model.h"
 #include "keyway/personal.h"
