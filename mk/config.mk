@@ -25,7 +25,7 @@ LDLIBS  ?= -lpthread
 
 # Libraries found through pkg-config (later issues add e.g. libsodium,
 # libmicrohttpd, libcjson, sqlite3 here and their -dev packages to mk/deps.mk).
-PKGS ?=
+PKGS ?= libcjson
 ifneq ($(strip $(PKGS)),)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))

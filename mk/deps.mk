@@ -7,7 +7,7 @@
 # only then does it run apt-get update + install. test, run, bench and fuzz
 # run it first unless NO_DEPS=1.
 
-DEB_PACKAGES := gcc clang make libc6-dev tzdata pkg-config
+DEB_PACKAGES := gcc clang make libc6-dev tzdata pkg-config libcjson-dev
 # clang's libFuzzer and sanitizer runtimes (libclang_rt.fuzzer, .asan, ...)
 # on Debian 12 (clang 14).
 DEB_PACKAGES += libclang-rt-14-dev

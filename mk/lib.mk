@@ -1,8 +1,8 @@
-# mk/lib.mk — libkeyway.a from src/core/*.c and src/tz/*.c.
+# mk/lib.mk — libkeyway.a from src/core/*.c, src/tz/*.c and src/api/*.c.
 #
 # Wildcards: a new source file is part of the library as soon as it exists.
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/tz/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/tz/*.c src/api/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libkeyway.a
 

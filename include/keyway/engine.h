@@ -48,6 +48,12 @@
 
 typedef struct kw_engine kw_engine;
 
+/* True if `s` is a well-formed id (1..KW_ID_MAX-1 bytes of
+ * [A-Za-z0-9_.:@+-]); the check every call makes, for edges to reuse. */
+bool kw_id_valid(const char *s);
+/* True if `s` is a well-formed function key (1..KW_KEY_MAX-1 bytes, same set). */
+bool kw_key_valid(const char *s);
+
 /* What a change record describes. Values are stable (stored by the store). */
 typedef enum kw_change_kind {
     KW_CH_TENANT_CREATE = 1, KW_CH_TENANT_DELETE,

@@ -46,7 +46,13 @@
     X(FUNCTION_NOT_HELD,    "function_not_held",     403, "actor does not hold every function it tries to give") \
     X(ORG_DISABLED,         "org_disabled",          409, "organisation is disabled and read-only") \
     X(IDEMPOTENCY_MISMATCH, "idempotency_mismatch",  422, "idempotency key was used with a different request") \
-    X(LIMIT,                "limit_exceeded",        422, "an engine capacity limit was reached")
+    X(LIMIT,                "limit_exceeded",        422, "an engine capacity limit was reached") \
+    X(BAD_JSON,             "invalid_json",          400, "request body is not valid JSON (UTF-8, no NUL)") \
+    X(JSON_TOO_DEEP,        "json_too_deep",         400, "JSON nested deeper than 32 levels") \
+    X(TOO_LARGE,            "payload_too_large",     413, "request body is larger than 1 MiB") \
+    X(UNKNOWN_FIELD,        "unknown_field",         422, "request has a field this route does not take") \
+    X(MISSING_FIELD,        "missing_field",         400, "a required field is missing") \
+    X(BAD_FIELD,            "invalid_field",         400, "a field has the wrong type or value")
 
 typedef enum kw_err {
 #define KW__ERR_ENUM(name, code, http, msg) KW_##name,

@@ -170,3 +170,6 @@ static bool valid_name(const char *s, size_t max) {
 
 bool kw__valid_id(const char *s) { return valid_name(s, KW_ID_MAX); }
 bool kw__valid_key(const char *s) { return valid_name(s, KW_KEY_MAX); }
+
+bool kw_id_valid(const char *s) { return kw__valid_id(s); }
+bool kw_key_valid(const char *s) { return kw__valid_key(s); }
