@@ -209,7 +209,7 @@ kw_err kw__jin_names(const cJSON *obj, const char *at, const char *name, bool re
     for (const cJSON *x = m->child; x; x = x->next) {
         if (count == max) return fail(err, KW_BAD_FIELD, at, name, "has too many entries");
         if (!cJSON_IsString(x) || !(keys ? kw_key_valid(x->valuestring) : kw_id_valid(x->valuestring)))
-            return fail(err, keys ? KW_BAD_ID : KW_BAD_ID, at, name,
+            return fail(err, KW_BAD_ID, at, name,
                         keys ? "entries must be function keys" : "entries must be ids");
         for (size_t i = 0; i < count; i++)
             if (strcmp(out[i], x->valuestring) == 0)

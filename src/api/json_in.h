@@ -66,7 +66,8 @@ kw_err kw__jin_time(const cJSON *obj, const char *at, const char *name, bool req
 
 /* An array member of ids (keys = false) or function keys (keys = true):
  * 1..max distinct strings. `out` must hold `max` pointers (into the tree);
- * *n receives the count. */
+ * *n receives the count. Distinctness is checked pairwise (O(max²)): keep
+ * max to what one request may carry (a few thousand). */
 kw_err kw__jin_names(const cJSON *obj, const char *at, const char *name, bool required,
                      bool keys, size_t max, const char **out, size_t *n, bool *present,
                      kw__jin_error *err);
