@@ -246,22 +246,6 @@ void kw__decide(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw_time
     if (roles) *roles = ev.allowed ? ev.roles : 0;
 }
 
-uint64_t kw__allowed_mask(const kw__tenant *t, uint32_t r, uint32_t u, kw_time now,
-                          uint32_t *roles) {
-    uint64_t mask = 0;
-    uint32_t all = 0;
-    for (uint32_t f = 0; f < t->res[r].nfuncs; f++) {
-        eval ev;
-        evaluate(t, r, u, f, now, true, &ev);
-        if (ev.allowed) {
-            mask |= UINT64_C(1) << f;
-            all |= ev.roles;
-        }
-    }
-    if (roles) *roles = all;
-    return mask;
-}
-
 /* Resolve names for a decision; answers unknown names as denials. */
 static kw_err resolve(const kw_engine *eng, const char *tenant, const char *user,
                       const char *resource, const char *function, const kw__tenant **t,

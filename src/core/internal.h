@@ -414,17 +414,9 @@ void kw__emit_consume(kw_engine *eng, const kw__tenant *t, uint32_t res, uint32_
                       uint64_t grant, kw_time now);
 
 /* Decisions. */
-typedef struct kw__eval {
-    kw_decision d;
-    uint32_t    func;
-    uint32_t    roles;
-} kw__eval;
 /* Evaluate (no side effects) u on r for function f at now. */
 void kw__decide(const kw__tenant *t, uint32_t r, uint32_t u, uint32_t f, kw_time now,
                 kw_decision *out, uint32_t *role);
-/* Mask of functions allowed now and the roles that allow them. */
-uint64_t kw__allowed_mask(const kw__tenant *t, uint32_t r, uint32_t u, kw_time now,
-                          uint32_t *roles);
 
 /* Cursors. */
 void kw__cursor_make(char *out, const char *tenant, uint64_t qhash, const char *last);
